@@ -1,0 +1,2 @@
+/** Bits needed to hold values 0..n-1 (at least 1). */
+export const bitsFor = (n: number): number => Math.max(1, Math.ceil(Math.log2(Math.max(2, n))));

@@ -1,0 +1,46 @@
+/**
+ * The Hardware IR: the single description of an array that templates,
+ * router and bitstream writer consume.
+ */
+import { type ArchSpec, archId, GENERATOR_VERSION } from './spec.ts';
+import { buildTileKind, type TileKind } from './tile-kind.ts';
+import { buildRoutingGraph, buildTiles, type RNode, type RoutingGraph, type Tile } from './routing-graph.ts';
+import { TILE_KINDS, type TileKindName } from './cores.ts';
+import type { Field } from './config-fields.ts';
+
+export interface HardwareIR {
+  readonly spec: ArchSpec;
+  readonly archId: string;
+  readonly generatorVersion: string;
+  /** Stream word width: data bits plus the control bit. */
+  readonly wordWidth: number;
+  readonly tiles: readonly Tile[];
+  readonly kinds: Record<TileKindName, TileKind>;
+  readonly graph: RoutingGraph;
+  readonly nodeById: ReadonlyMap<string, RNode>;
+  /** Cycles from mem_re to valid mem_rdata, and from cfg_re to cfg_rdata. */
+  readonly memReadLatency: number;
+  readonly cfgReadLatency: number;
+}
+
+export function buildIR(spec: ArchSpec): HardwareIR {
+  const tiles = buildTiles(spec);
+  const kinds = Object.fromEntries(TILE_KINDS.map((k) => [k, buildTileKind(spec, k)])) as Record<TileKindName, TileKind>;
+  const graph = buildRoutingGraph(spec, tiles, kinds);
+  return {
+    spec, archId: archId(spec), generatorVersion: GENERATOR_VERSION, wordWidth: spec.dataWidth + 1,
+    tiles, kinds, graph, nodeById: new Map(graph.nodes.map((n) => [n.id, n])),
+    memReadLatency: 3, cfgReadLatency: 3,
+  };
+}
+
+/** Config address of a tile register: register index in the upper half, tile id in the lower. */
+export const configAddress = (tile: number, reg: number): number => ((reg << 16) | tile) >>> 0;
+export const memAddress = (tile: number, word: number): number => ((word << 16) | tile) >>> 0;
+
+export function fieldOf(ir: HardwareIR, tile: number, name: string): Field {
+  const kind = ir.kinds[ir.tiles[tile].kind];
+  const f = kind.fields.find((x) => x.name === name);
+  if (!f) throw new Error(`tile ${tile} (${kind.kind}) has no config field '${name}'`);
+  return f;
+}

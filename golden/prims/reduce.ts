@@ -1,0 +1,40 @@
+/** Reduce (SAM Reduce): sums each innermost fiber. */
+import { wrapAdd, wrapSigned } from '../arith.ts';
+import { isStop, S, type Stream, type Token } from '../tokens.ts';
+import { checkDataWidth } from './alu.ts';
+import { checkStream, fail } from './stream.ts';
+
+/**
+ * S0 -> the fiber's sum; S(k+1) -> the sum, then Sk; D passes. As in SAM every
+ * stop closes one fiber and emits a sum, so an empty fiber emits 0 and
+ * "..., S0, S1" (an empty last fiber) emits "sum, 0, S0". Why: the empty fiber
+ * still has a coordinate in the level above (the scanner emitted it), and the
+ * value stream must stay aligned with that coordinate stream; crd-drop removes
+ * such coordinates later if the output is sparse. A lone S1 (e.g. "S1, D" from
+ * an empty parent) also emits a 0, exactly as SAM's Reduce does.
+ * Sums wrap at dataWidth (two's complement), like the PE's adder.
+ */
+export function reduce(vals: Stream, opts: { dataWidth: number }): Stream {
+  const where = 'reduce';
+  checkDataWidth(where, opts?.dataWidth);
+  const w = opts.dataWidth;
+  checkStream(`${where} in_val`, vals, ['num']);
+  const out: Token[] = [];
+  let sum = 0;
+  let open = -1; // index of the first value of an unclosed fiber
+  vals.forEach((t, i) => {
+    if (typeof t === 'number') {
+      sum = wrapAdd(sum, wrapSigned(t, w), w);
+      if (open < 0) open = i;
+    } else if (isStop(t)) {
+      out.push(sum);
+      if (t.stop > 0) out.push(S(t.stop - 1));
+      sum = 0;
+      open = -1;
+    } else {
+      if (open >= 0) fail(where, `in_val: values from token ${open} are not closed by a stop before 'D'`);
+      out.push('D');
+    }
+  });
+  return out;
+}
