@@ -9,8 +9,9 @@ import Handlebars from 'handlebars';
 import type { HardwareIR } from './ir.ts';
 import type { TileKind } from './tile-kind.ts';
 import { SIDES, STEP, OPPOSITE } from './topology.ts';
-import { bitsFor } from './bits.ts';
+import { bitsFor, slice } from './bits.ts';
 import { TILE_KINDS } from './cores.ts';
+import { coreContext } from './core-context.ts';
 
 const TEMPLATE_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'templates');
 
@@ -26,7 +27,6 @@ function render(template: string, ctx: object): string {
   return t(ctx);
 }
 
-const slice = (k: number, w: number) => ({ msb: (k + 1) * w - 1, lsb: k * w });
 
 /** Width of the config data a tile kind uses: its widest register. */
 export function cfgDataWidth(kind: TileKind): number {
@@ -71,22 +71,6 @@ function tileContext(ir: HardwareIR, kind: TileKind, base: object) {
     coreInm1: ni - 1, coreInDwm1: ni * W - 1, coreOutm1: no - 1, coreOutDwm1: no * W - 1,
     fields, registers, muxes, sourceReady, sbOuts, cbs,
     coreFields: kind.core.fields.map((f) => f.name),
-  };
-}
-
-function coreContext(ir: HardwareIR, kind: TileKind, base: object) {
-  const W = ir.wordWidth;
-  const ni = kind.core.inputs.length;
-  const no = kind.core.outputs.length;
-  const modeField = kind.core.fields.find((f) => f.name === 'mode')!;
-  const passPorts = Array.from({ length: Math.min(ni, no) }, (_, k) => ({ k, ...slice(k, W) }));
-  return {
-    ...base,
-    modesDoc: kind.core.modes.map((m, i) => `${i}=${m}`).join(', '),
-    modeW: modeField.width, modeWm1: modeField.width - 1, modePass: kind.core.modes.indexOf('pass'),
-    inm1: ni - 1, inDwm1: ni * W - 1, outm1: no - 1, outDwm1: no * W - 1,
-    passPorts, idleInputs: Array.from({ length: Math.max(0, ni - no) }, (_, i) => no + i),
-    memDepth: ir.spec.memDepth, dataWidth: ir.spec.dataWidth, dwm1: ir.spec.dataWidth - 1, memAwm1: bitsFor(ir.spec.memDepth) - 1,
   };
 }
 
@@ -141,7 +125,8 @@ export function renderVerilog(ir: HardwareIR): Map<string, string> {
   const aw = bitsFor(d);
   const cw = bitsFor(d + 1);
   const files = new Map<string, string>();
-  files.set('basalt_fifo.v', render('basalt_fifo.v.hbs', { ...base, depth: d, depthM1: d - 1, wm1: W - 1, aw, awm1: aw - 1, cw, cwm1: cw - 1 }));
+  const entries = Array.from({ length: d }, (_, i) => ({ i }));
+  files.set('basalt_fifo.v', render('basalt_fifo.v.hbs', { ...base, depth: d, depthM1: d - 1, wm1: W - 1, aw, awm1: aw - 1, cw, cwm1: cw - 1, entries, w: W }));
   const mw = bitsFor(ir.spec.memDepth);
   files.set('basalt_sram.v', render('basalt_sram.v.hbs', { ...base, depth: ir.spec.memDepth, depthM1: ir.spec.memDepth - 1, width: ir.spec.dataWidth, wm1: ir.spec.dataWidth - 1, awm1: mw - 1 }));
   for (const k of TILE_KINDS) {

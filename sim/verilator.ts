@@ -5,7 +5,7 @@
  * a machine-wide lock: two Verilator builds at once would thrash two cores.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
@@ -14,12 +14,12 @@ import type { HardwareIR } from '../generator/ir.ts';
 import { renderVerilog } from '../generator/emit.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-export const CACHE_DIR = process.env.BASALT_CACHE ?? join(ROOT, '.cache', 'verilator');
+const cacheDir = () => process.env.BASALT_CACHE ?? join(ROOT, '.cache', 'verilator');
 const LOCK_FILE = process.env.BASALT_BUILD_LOCK ?? '/tmp/basalt-verilator-build.lock';
 
 const VERILATOR_FLAGS = [
   '--cc', '--exe', '--build', '-j', '2', '-O3', '--x-assign', 'fast', '--x-initial', 'fast',
-  '--top-module', 'basalt_top', '-Wno-fatal', '-Wno-lint', '-Wno-style',
+  '-Wno-fatal', '-Wno-lint', '-Wno-style',
   // Verilator compiles the model with -Os by default; -O2 runs markedly faster.
   '-CFLAGS', '-O2', '-MAKEFLAGS', 'OPT_FAST=-O2 OPT_SLOW=-O1 OPT_GLOBAL=-O2',
 ];
@@ -32,6 +32,16 @@ export interface Model {
   readonly buildSeconds: number;
 }
 
+export interface ModelSources {
+  /** Cache-directory prefix, e.g. the arch-id, or `<arch-id>-pe-core`. */
+  readonly name: string;
+  /** Verilog files by name (other files in the map are ignored). */
+  readonly files: ReadonlyMap<string, string>;
+  readonly top: string;
+  /** The C++ driver (main). */
+  readonly driver: string;
+}
+
 function renderDriver(ir: HardwareIR): string {
   const tpl = readFileSync(join(ROOT, 'templates', 'tb_main.cpp.hbs'), 'utf8');
   return Handlebars.compile(tpl, { noEscape: true, strict: true })({
@@ -39,42 +49,44 @@ function renderDriver(ir: HardwareIR): string {
   });
 }
 
-export async function buildModel(ir: HardwareIR, opts: { log?: (s: string) => void } = {}): Promise<Model> {
-  const files = renderVerilog(ir);
-  const driver = renderDriver(ir);
+/** The array model: basalt_top with the job-file driver. */
+export function buildModel(ir: HardwareIR, opts: { log?: (s: string) => void } = {}): Promise<Model> {
+  return buildVerilatorModel({ name: ir.archId, files: renderVerilog(ir), top: 'basalt_top', driver: renderDriver(ir) }, opts);
+}
+
+/** Builds (or fetches from the cache) a flat Verilator model; the executable is `V<top>`. */
+export async function buildVerilatorModel(src: ModelSources, opts: { log?: (s: string) => void } = {}): Promise<Model> {
   const h = createHash('sha256');
-  for (const [n, t] of [...files].sort()) h.update(n).update('\0').update(t).update('\0');
-  h.update(driver).update(VERILATOR_FLAGS.join(' '));
-  const dir = join(CACHE_DIR, `${ir.archId}-${h.digest('hex').slice(0, 12)}`);
-  const exe = join(dir, 'obj', 'Vbasalt_top');
+  const vnames = [...src.files.keys()].filter((n) => n.endsWith('.v')).sort();
+  for (const n of vnames) h.update(n).update('\0').update(src.files.get(n)!).update('\0');
+  h.update(src.top).update(src.driver).update(VERILATOR_FLAGS.join(' '));
+  const dir = join(cacheDir(), `${src.name}-${h.digest('hex').slice(0, 12)}`);
+  const exeName = `V${src.top}`;
+  const exe = join(dir, 'obj', exeName);
   if (existsSync(exe)) return { exe, dir, built: false, buildSeconds: 0 };
 
-  mkdirSync(CACHE_DIR, { recursive: true });
+  mkdirSync(cacheDir(), { recursive: true });
   const t0 = performance.now();
   const tmp = `${dir}.tmp-${process.pid}`;
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(join(tmp, 'src'), { recursive: true });
-  for (const [n, t] of files) if (n.endsWith('.v')) writeFileSync(join(tmp, 'src', n), t);
-  writeFileSync(join(tmp, 'src', 'tb_main.cpp'), driver);
-  opts.log?.(`building Verilator model for ${ir.archId} (cached afterwards) ...`);
-  const vfiles = [...files.keys()].filter((n) => n.endsWith('.v')).map((n) => join('src', n));
-  // flock serialises builds across processes (test workers, parallel CLI runs).
-  const args = ['-x', LOCK_FILE, 'sh', '-c', `test -x '${exe}' || verilator ${VERILATOR_FLAGS.map((f) => `'${f}'`).join(' ')} --Mdir obj -o Vbasalt_top ${vfiles.join(' ')} src/tb_main.cpp`];
+  for (const n of vnames) writeFileSync(join(tmp, 'src', n), src.files.get(n)!);
+  writeFileSync(join(tmp, 'src', 'tb_main.cpp'), src.driver);
+  opts.log?.(`building Verilator model ${src.name} (cached afterwards) ...`);
+  const vfiles = vnames.map((n) => join('src', n));
+  // flock serialises builds across processes (test workers, helpers, parallel CLI runs);
+  // the finished build moves into the cache inside the lock, so a waiter finds it.
+  const verilate = `verilator ${VERILATOR_FLAGS.map((f) => `'${f}'`).join(' ')} --top-module ${src.top} --Mdir obj -o ${exeName} ${vfiles.join(' ')} src/tb_main.cpp`;
+  const cmd = `test -x '${exe}' || { ${verilate} && mv '${tmp}' '${dir}'; }`;
   try {
-    await execa('flock', args, { cwd: tmp, env: { OBJCACHE: existsOnPath('ccache') ? 'ccache' : '' }, all: true });
+    await execa('flock', ['-x', LOCK_FILE, 'sh', '-c', cmd], { cwd: tmp, env: { OBJCACHE: existsOnPath('ccache') ? 'ccache' : '' }, all: true });
   } catch (err) {
     const all = (err as { all?: string }).all ?? String(err);
+    throw new Error(`Verilator build of ${src.name} failed:\n${all.split('\n').slice(-30).join('\n')}`);
+  } finally {
     rmSync(tmp, { recursive: true, force: true });
-    throw new Error(`Verilator build failed for ${ir.archId}:\n${all.split('\n').slice(-30).join('\n')}`);
   }
-  if (!existsSync(exe)) {
-    try {
-      renameSync(tmp, dir);
-    } catch {
-      // Another process finished the same build first; theirs is identical.
-    }
-  }
-  rmSync(tmp, { recursive: true, force: true });
+  if (!existsSync(exe)) throw new Error(`Verilator build of ${src.name} produced no ${exeName}`);
   return { exe, dir, built: true, buildSeconds: (performance.now() - t0) / 1000 };
 }
 

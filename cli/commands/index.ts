@@ -1,6 +1,11 @@
 import type { Command } from 'commander';
+import { registerGen } from './gen.ts';
+import { registerSynth } from './synth.ts';
+import { registerDemo } from './demo.ts';
 
 /** Each command lives in its own module; add one line here per command. */
 export function registerCommands(program: Command): void {
-  void program;
+  registerGen(program);
+  registerSynth(program);
+  registerDemo(program);
 }

@@ -1,0 +1,26 @@
+import type { Command } from 'commander';
+import { addArchOptions, loadSpec, type ArchOptions } from '../arch-options.ts';
+import { UserError } from '../errors.ts';
+import { buildIR } from '../../generator/ir.ts';
+import { renderAll, writeOutputs } from '../../generator/outputs.ts';
+
+export function registerGen(program: Command): void {
+  addArchOptions(program.command('gen').description('generate the RTL, arch.json, config-map.json and routing-graph.json of an array'))
+    .requiredOption('--out <dir>', 'output directory')
+    .option('--json', 'print one JSON object')
+    .action((opts: ArchOptions & { out: string; json?: boolean }) => {
+      const t0 = performance.now();
+      const ir = buildIR(loadSpec(opts));
+      const files = renderAll(ir);
+      try {
+        writeOutputs(files, opts.out);
+      } catch (e) {
+        throw new UserError(`--out ${opts.out}: ${(e as Error).message}`);
+      }
+      const seconds = (performance.now() - t0) / 1000;
+      const pe = ir.tiles.filter((t) => t.kind === 'pe').length;
+      const summary = { archId: ir.archId, out: opts.out, files: [...files.keys()], tiles: { pe, mem: ir.tiles.length - pe }, routingNodes: ir.graph.nodes.length, seconds };
+      if (opts.json) console.log(JSON.stringify(summary));
+      else console.log(`${ir.archId}: ${ir.spec.width}x${ir.spec.height} (${pe} PE, ${ir.tiles.length - pe} MEM), ${ir.graph.nodes.length} routing nodes -> ${opts.out} (${files.size} files, ${seconds.toFixed(2)} s)`);
+    });
+}
