@@ -21,7 +21,7 @@ const VERILATOR_FLAGS = [
   '--cc', '--exe', '--build', '-j', '2', '-O3', '--x-assign', 'fast', '--x-initial', 'fast',
   '-Wno-fatal', '-Wno-lint', '-Wno-style',
   // Verilator compiles the model with -Os by default; -O2 runs markedly faster.
-  '-CFLAGS', '-O2', '-MAKEFLAGS', 'OPT_FAST=-O2 OPT_SLOW=-O1 OPT_GLOBAL=-O2',
+  '-MAKEFLAGS', 'OPT_FAST=-Os OPT_SLOW=-O1 OPT_GLOBAL=-Os',
 ];
 
 export interface Model {

@@ -1,0 +1,43 @@
+/** Incremental construction of a SamGraph, checking port names against PRIM_PORTS as it goes. */
+import { PRIM_PORTS, type PrimName } from '../golden/prims/index.ts';
+import {
+  ROOT_NODE, tileOf, type EdgeKind, type GraphEdge, type GraphNode, type NodeBinding, type NodeConfigs, type PortRef,
+} from './sam-graph-types.ts';
+
+/** The root reference stream `0, D`, as a source port. */
+export const ROOT: PortRef = { node: ROOT_NODE, port: 'ref' };
+
+export class GraphBuilder {
+  readonly nodes: GraphNode[] = [];
+  readonly edges: GraphEdge[] = [];
+  readonly roots: PortRef[] = [];
+  private readonly byId = new Map<string, GraphNode>();
+
+  add<P extends PrimName>(prim: P, config: NodeConfigs[P], label: string, extra: { binding?: NodeBinding; indexVar?: string } = {}): string {
+    const id = `n${this.nodes.length}`;
+    const node = { id, prim, config, label, tile: tileOf(prim), ...extra } as GraphNode;
+    this.nodes.push(node);
+    this.byId.set(id, node);
+    return id;
+  }
+
+  /** An output port of a node. */
+  out(node: string, port: string): PortRef {
+    const n = this.byId.get(node);
+    if (!n) throw new Error(`sam-graph: no node ${node}`);
+    if (!PRIM_PORTS[n.prim].outputs.includes(port)) throw new Error(`sam-graph: ${n.prim} has no output '${port}'`);
+    return { node, port };
+  }
+
+  /** Connects a source port (or ROOT) to an input port; an output may feed any number of inputs. */
+  connect(from: PortRef, node: string, port: string, kind: EdgeKind): void {
+    const n = this.byId.get(node);
+    if (!n) throw new Error(`sam-graph: no node ${node}`);
+    if (!PRIM_PORTS[n.prim].inputs.includes(port)) throw new Error(`sam-graph: ${n.prim} has no input '${port}'`);
+    if (this.edges.some((e) => e.to.node === node && e.to.port === port) || this.roots.some((r) => r.node === node && r.port === port)) {
+      throw new Error(`sam-graph: input ${node}.${port} is driven twice`);
+    }
+    if (from.node === ROOT_NODE) this.roots.push({ node, port });
+    else this.edges.push({ from, to: { node, port }, kind });
+  }
+}

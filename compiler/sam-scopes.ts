@@ -1,0 +1,128 @@
+/**
+ * Where each index variable is iterated, for the SAM graph builder.
+ *
+ * An output index is iterated over the whole expression; a summed index only
+ * inside the body of its Sum (compiler/reductions.ts). That subtree is the
+ * variable's *scope*: every tensor access in it is scanned at that variable (if
+ * it has it) or repeated along it (if not). A Sum's body is reduced one loop
+ * level at a time, innermost first, so its summed variables must be the
+ * innermost loops of its body: a summed variable outside a variable it does not
+ * sum needs a sparse accumulator (SAM SpAcc / Onyx vector reducer), which the
+ * primitive set lacks (Gustavson's loop order i,k,j is that case).
+ */
+import { accessToString, type Access } from './parse.ts';
+import type { ReducedExpr, Sum } from './reductions.ts';
+import type { Kernel, TensorInfo } from './resolve.ts';
+import { UnsupportedKernelError } from './sam-graph-types.ts';
+
+export interface Leaf {
+  readonly id: number;
+  readonly access: Access;
+  readonly tensor: TensorInfo;
+  /** Index variable of each stored level of this access, top first. */
+  readonly levelVars: readonly string[];
+}
+
+export interface Scopes {
+  readonly leaves: readonly Leaf[];
+  leafOf(a: Access): Leaf;
+  /** The subtree an index variable is iterated over. */
+  scopeOf(v: string): ReducedExpr;
+  /** Leaves inside a subtree. */
+  leavesIn(e: ReducedExpr): readonly Leaf[];
+  /** The variable iterated just above v around v's scope, or null at the top. */
+  parentVar(v: string): string | null;
+  /** The innermost variable still iterated around a Sum (its result lines up with it), or null. */
+  outerVar(s: Sum): string | null;
+}
+
+export function analyseScopes(k: Kernel): Scopes {
+  const text = k.assignment.text;
+  const fail = (problem: string): never => {
+    throw new UnsupportedKernelError(text, problem);
+  };
+  const pos = new Map(k.order.map((v, i) => [v, i]));
+  const parent = new Map<ReducedExpr, ReducedExpr | null>();
+  const leavesUnder = new Map<ReducedExpr, Leaf[]>();
+  const leaves: Leaf[] = [];
+  const byAccess = new Map<Access, Leaf>();
+  const scope = new Map<string, ReducedExpr>();
+  for (const v of k.assignment.output.indices) scope.set(v, k.reduced);
+
+  const walk = (e: ReducedExpr, up: ReducedExpr | null): Leaf[] => {
+    parent.set(e, up);
+    let here: Leaf[] = [];
+    if (e.kind === 'access') {
+      const tensor = k.tensors.find((t) => t.name === e.tensor)!;
+      const leaf: Leaf = { id: leaves.length, access: e, tensor, levelVars: tensor.format.modeOrder.map((m) => e.indices[m]) };
+      leaves.push(leaf);
+      byAccess.set(e, leaf);
+      here = [leaf];
+    } else if (e.kind === 'neg') here = walk(e.operand, e);
+    else if (e.kind === 'binary') here = [...walk(e.left, e), ...walk(e.right, e)];
+    else if (e.kind === 'sum') {
+      for (const v of e.vars) scope.set(v, e.body);
+      here = walk(e.body, e);
+    }
+    leavesUnder.set(e, here);
+    return here;
+  };
+  walk(k.reduced, null);
+
+  const within = (inner: ReducedExpr, outer: ReducedExpr): boolean => {
+    for (let x: ReducedExpr | null | undefined = inner; x; x = parent.get(x)) if (x === outer) return true;
+    return false;
+  };
+
+  // Each access must be scanned top down in loop order (resolve checks the first access of each tensor only).
+  for (const leaf of leaves) {
+    for (let l = 1; l < leaf.levelVars.length; l++) {
+      const [a, b] = [leaf.levelVars[l - 1], leaf.levelVars[l]];
+      if (pos.get(a)! > pos.get(b)!) {
+        fail(`discordant traversal: ${accessToString(leaf.access)} is stored as '${leaf.tensor.format.text}' (levels ${leaf.levelVars.join(',')}) but loop order ${k.order.join(',')} visits ${b} before ${a}`);
+      }
+    }
+  }
+
+  // Summed variables must be the innermost loops of their Sum's body.
+  const sums: Sum[] = [];
+  for (const e of parent.keys()) if (e.kind === 'sum') sums.push(e);
+  const outerVars = (s: Sum) => k.order.filter((v) => within(s, scope.get(v)!));
+  for (const s of sums) {
+    const outer = outerVars(s);
+    for (const r of s.vars) {
+      const late = outer.filter((v) => pos.get(v)! > pos.get(r)!);
+      if (late.length > 0) {
+        fail(
+          `loop order ${k.order.join(',')} sums over ${r} outside the loop over ${late.join(',')}, which it does not sum: ` +
+            `accumulating partial results across ${r} needs a sparse accumulator (SAM SpAcc, Onyx vector reducer), which the primitive set lacks ` +
+            `(the reducer only sums the innermost fiber); put ${r} after ${late.join(',')} in the loop order` +
+            (late.length === 1 ? ` (for SpMSpM: order i,j,k with the second matrix stored ss:1,0, the inner product)` : ''),
+        );
+      }
+    }
+  }
+
+  const parentVar = (v: string): string | null => {
+    const sv = scope.get(v)!;
+    let best: string | null = null;
+    for (const u of k.order) {
+      if (u === v) break;
+      if (within(sv, scope.get(u)!)) best = u;
+    }
+    return best;
+  };
+  const outerVar = (s: Sum): string | null => {
+    const outer = outerVars(s);
+    return outer.length > 0 ? outer[outer.length - 1] : null;
+  };
+
+  return {
+    leaves,
+    leafOf: (a) => byAccess.get(a)!,
+    scopeOf: (v) => scope.get(v)!,
+    leavesIn: (e) => leavesUnder.get(e)!,
+    parentVar,
+    outerVar,
+  };
+}
