@@ -2,7 +2,7 @@
  * Where each index variable is iterated, for the SAM graph builder.
  *
  * An output index is iterated over the whole expression; a summed index only
- * inside the body of its Sum (compiler/reductions.ts). That subtree is the
+ * inside the body of its Sum (compiler/reductions.ts, then hoistSums). That subtree is the
  * variable's *scope*: every tensor access in it is scanned at that variable (if
  * it has it) or repeated along it (if not). A Sum's body is reduced one loop
  * level at a time, innermost first, so its summed variables must be the
@@ -36,7 +36,8 @@ export interface Scopes {
   outerVar(s: Sum): string | null;
 }
 
-export function analyseScopes(k: Kernel): Scopes {
+/** `reduced` is the kernel's expression after hoistSums. */
+export function analyseScopes(k: Kernel, reduced: ReducedExpr): Scopes {
   const text = k.assignment.text;
   const fail = (problem: string): never => {
     throw new UnsupportedKernelError(text, problem);
@@ -47,7 +48,7 @@ export function analyseScopes(k: Kernel): Scopes {
   const leaves: Leaf[] = [];
   const byAccess = new Map<Access, Leaf>();
   const scope = new Map<string, ReducedExpr>();
-  for (const v of k.assignment.output.indices) scope.set(v, k.reduced);
+  for (const v of k.assignment.output.indices) scope.set(v, reduced);
 
   const walk = (e: ReducedExpr, up: ReducedExpr | null): Leaf[] => {
     parent.set(e, up);
@@ -67,7 +68,7 @@ export function analyseScopes(k: Kernel): Scopes {
     leavesUnder.set(e, here);
     return here;
   };
-  walk(k.reduced, null);
+  walk(reduced, null);
 
   const within = (inner: ReducedExpr, outer: ReducedExpr): boolean => {
     for (let x: ReducedExpr | null | undefined = inner; x; x = parent.get(x)) if (x === outer) return true;
@@ -95,9 +96,9 @@ export function analyseScopes(k: Kernel): Scopes {
       if (late.length > 0) {
         fail(
           `loop order ${k.order.join(',')} sums over ${r} outside the loop over ${late.join(',')}, which it does not sum: ` +
-            `accumulating partial results across ${r} needs a sparse accumulator (SAM SpAcc, Onyx vector reducer), which the primitive set lacks ` +
-            `(the reducer only sums the innermost fiber); put ${r} after ${late.join(',')} in the loop order` +
-            (late.length === 1 ? ` (for SpMSpM: order i,j,k with the second matrix stored ss:1,0, the inner product)` : ''),
+            `accumulating partial sums across ${r} needs a sparse accumulator (SAM SpAcc, Onyx's vector reducer), which the primitive set lacks ` +
+            `(the reducer sums only the innermost fiber); order the loops with ${r} after ${late.join(',')}, changing formats to stay concordant ` +
+            `(SpMSpM: the inner product, order i,j,k with the second matrix stored ss:1,0)`,
         );
       }
     }
@@ -125,4 +126,38 @@ export function analyseScopes(k: Kernel): Scopes {
     parentVar,
     outerVar,
   };
+}
+
+/**
+ * Moves every Sum up through products (and negations) to the top of its
+ * product term: sum_k(X)*Y = sum_k(X*Y) when Y does not use k. Same values and
+ * the same sparsity pattern, but fewer, larger Sums: MTTKRP's
+ * sum_l(sum_k(B(i,k,l)*C(j,k))*D(j,l)) becomes sum_k,l(B*C*D), whose k and l are
+ * the two innermost loops, which the reducer can sum; split, sum_k would sit
+ * outside the loop over l. Sums never cross + or -.
+ */
+export function hoistSums(e: ReducedExpr): ReducedExpr {
+  const strip = (x: ReducedExpr): { vars: string[]; body: ReducedExpr } => {
+    switch (x.kind) {
+      case 'access':
+      case 'const':
+        return { vars: [], body: x };
+      case 'neg': {
+        const o = strip(x.operand);
+        return { vars: o.vars, body: { ...x, operand: o.body } };
+      }
+      case 'sum': {
+        const b = strip(x.body);
+        return { vars: [...x.vars, ...b.vars], body: b.body };
+      }
+      case 'binary': {
+        if (x.op !== '*') return { vars: [], body: { ...x, left: hoistSums(x.left), right: hoistSums(x.right) } };
+        const l = strip(x.left);
+        const r = strip(x.right);
+        return { vars: [...l.vars, ...r.vars], body: { ...x, left: l.body, right: r.body } };
+      }
+    }
+  };
+  const t = strip(e);
+  return t.vars.length > 0 ? { kind: 'sum', vars: t.vars, body: t.body } : t.body;
 }

@@ -11,7 +11,7 @@ import type { TileKind } from './tile-kind.ts';
 import { SIDES, STEP, OPPOSITE } from './topology.ts';
 import { bitsFor, slice } from './bits.ts';
 import { TILE_KINDS } from './cores.ts';
-import { coreContext } from './core-context.ts';
+import { coreContext, primContext, primModules } from './core-context.ts';
 
 const TEMPLATE_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'templates');
 
@@ -60,8 +60,17 @@ function tileContext(ir: HardwareIR, kind: TileKind, base: object) {
   const cbs = kind.muxes.filter((m) => m.kind === 'cb').map((m) => ({ name: m.name, port: m.portIndex, ...slice(m.portIndex!, W) }));
   const ni = kind.core.inputs.length;
   const no = kind.core.outputs.length;
+  const trackName = (src: { side: string; track: number }) => `${src.side}${src.track}`;
+  const sources = kind.sources.map((src) =>
+    src.kind === 'track'
+      ? { index: src.index, data: `in_${trackName(src)}_data`, valid: `in_${trackName(src)}_valid` }
+      : { index: src.index, data: `core_out_data[${slice(src.portIndex, W).msb}:${slice(src.portIndex, W).lsb}]`, valid: `core_out_valid[${src.portIndex}]` },
+  );
+  const trackSources = kind.sources.flatMap((src) => (src.kind === 'track' ? [{ name: trackName(src), index: src.index }] : []));
+  const coreOutReady = kind.sources.filter((src) => src.kind === 'core').reverse().map((src) => `s${src.index}_r`).join(', ');
   return {
     ...base,
+    trackPorts: trackSources.map((t) => t.name), sources, trackSources, coreOutReady,
     module: `basalt_${kind.kind}_tile`, coreModule: `basalt_${kind.kind}_core`,
     kind: kind.kind, kindTitle: kind.kind.toUpperCase(), tracks: T, topology: ir.spec.sbTopology,
     hasMem: kind.kind === 'mem', memAwm1: bitsFor(ir.spec.memDepth) - 1, dwm1: ir.spec.dataWidth - 1,
@@ -83,35 +92,35 @@ function topContext(ir: HardwareIR, base: object) {
   for (const p of ir.graph.io) if (p.track === 0) ioBase.set(`${p.side}${p.pos}`, p.index);
   const borders: object[] = [];
   const tiles = ir.tiles.map((t) => {
-    const sides = SIDES.map((side) => {
+    const ports = SIDES.flatMap((side) => {
       const [dx, dy] = STEP[side];
       const nx = t.x + dx;
       const ny = t.y + dy;
       const inside = nx >= 0 && ny >= 0 && nx < spec.width && ny < spec.height;
-      if (inside) {
-        const nb = name(nx * spec.height + ny);
-        const opp = OPPOSITE[side];
-        return { side, inData: `${nb}_out_${opp}_data`, inValid: `${nb}_out_${opp}_valid`, outReady: `${nb}_in_${opp}_ready` };
-      }
-      const b = ioBase.get(`${side}${side === 'N' || side === 'S' ? t.x : t.y}`)!;
-      const s = { msb: b + T - 1, lsb: b, dmsb: (b + T) * W - 1, dlsb: b * W };
-      borders.push({ tile: name(t.id), side, ...s });
-      return { side, inData: `ioa_in_data[${s.dmsb}:${s.dlsb}]`, inValid: `ioa_in_valid[${s.msb}:${s.lsb}]`, outReady: `ioa_out_ready[${s.msb}:${s.lsb}]` };
+      return Array.from({ length: T }, (_, track) => {
+        const p = `${side}${track}`;
+        if (inside) {
+          const nb = name(nx * spec.height + ny);
+          const q = `${OPPOSITE[side]}${track}`;
+          return { p, inData: `${nb}_out_${q}_data`, inValid: `${nb}_out_${q}_valid`, outReady: `${nb}_in_${q}_ready` };
+        }
+        const k = ioBase.get(`${side}${side === 'N' || side === 'S' ? t.x : t.y}`)! + track;
+        borders.push({ tile: name(t.id), p, k });
+        return { p, inData: `ioa_in${k}_data`, inValid: `ioa_in${k}_valid`, outReady: `ioa_out${k}_ready` };
+      });
     });
     const kind = ir.kinds[t.kind];
-    return { id: t.id, name: name(t.id), module: `basalt_${t.kind}_tile`, hasMem: t.kind === 'mem', cfgWm1: cfgDataWidth(kind) - 1, sides };
+    return { id: t.id, name: name(t.id), module: `basalt_${t.kind}_tile`, hasMem: t.kind === 'mem', cfgWm1: cfgDataWidth(kind) - 1, ports };
   });
-  const nio = ir.graph.io.length;
   return {
     ...base,
     width: spec.width, height: spec.height, tracks: T, topology: spec.sbTopology,
     peCount: ir.tiles.filter((t) => t.kind === 'pe').length, memCount: ir.tiles.filter((t) => t.kind === 'mem').length,
-    dw: spec.dataWidth, dwm1: spec.dataWidth - 1, twm1: T * W - 1, tm1: T - 1,
-    iowm1: nio * W - 1, niom1: nio - 1,
+    dw: spec.dataWidth, dwm1: spec.dataWidth - 1, wm1: W - 1,
     memAddrMsb: 16 + bitsFor(spec.memDepth) - 1,
     cfgReadLatency: ir.cfgReadLatency, memReadLatency: ir.memReadLatency,
     tiles, borders,
-    ioFifos: ir.graph.io.map((p) => ({ k: p.index, ...slice(p.index, W) })),
+    io: ir.graph.io.map((p) => ({ k: p.index })),
     memTiles: tiles.filter((t) => t.hasMem),
     doneList: tiles.map((t) => `${t.name}_done`).join(', '),
   };
@@ -129,9 +138,11 @@ export function renderVerilog(ir: HardwareIR): Map<string, string> {
   files.set('basalt_fifo.v', render('basalt_fifo.v.hbs', { ...base, depth: d, depthM1: d - 1, wm1: W - 1, aw, awm1: aw - 1, cw, cwm1: cw - 1, entries, w: W }));
   const mw = bitsFor(ir.spec.memDepth);
   files.set('basalt_sram.v', render('basalt_sram.v.hbs', { ...base, depth: ir.spec.memDepth, depthM1: ir.spec.memDepth - 1, width: ir.spec.dataWidth, wm1: ir.spec.dataWidth - 1, awm1: mw - 1 }));
+  const prims = primContext(ir, base);
+  for (const m of primModules(ir)) files.set(`${m.module}.v`, render(`prims/${m.template}`, { ...prims, ...m.ctx }));
   for (const k of TILE_KINDS) {
     const kind = ir.kinds[k];
-    files.set(`basalt_${k}_core.v`, render(`basalt_${k}_core.v.hbs`, coreContext(ir, kind, base)));
+    files.set(`basalt_${k}_core.v`, render('basalt_core.v.hbs', coreContext(ir, kind, base)));
     files.set(`basalt_${k}_tile.v`, render('basalt_tile.v.hbs', tileContext(ir, kind, base)));
   }
   files.set('basalt_top.v', render('basalt_top.v.hbs', topContext(ir, base)));

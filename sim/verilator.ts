@@ -47,7 +47,7 @@ export interface ModelSources {
 function renderDriver(ir: HardwareIR): string {
   const tpl = readFileSync(join(ROOT, 'templates', 'tb_main.cpp.hbs'), 'utf8');
   return Handlebars.compile(tpl, { noEscape: true, strict: true })({
-    generatorVersion: ir.generatorVersion, archId: ir.archId, w: ir.wordWidth, nio: ir.graph.io.length, memReadLatency: ir.memReadLatency, cfgReadLatency: ir.cfgReadLatency,
+    generatorVersion: ir.generatorVersion, archId: ir.archId, w: ir.wordWidth, nio: ir.graph.io.length, io: ir.graph.io.map((p) => ({ k: p.index })), memReadLatency: ir.memReadLatency, cfgReadLatency: ir.cfgReadLatency,
   });
 }
 

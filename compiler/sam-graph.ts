@@ -1,0 +1,353 @@
+/**
+ * SAM graph construction (the Custard algorithm of Hsu et al., ASPLOS 2023)
+ * from a resolved kernel.
+ *
+ * Coordinates: index variables are visited in loop order. In the variable's
+ * scope (compiler/sam-scopes.ts) every access that stores it at its next level
+ * gets a level scanner fed by the access's current reference stream; the
+ * scanners' coordinate streams are merged along the expression tree,
+ * intersect for `*` and union for `+`/`-`; every access of the scope that lacks
+ * the variable has its reference repeated once per merged coordinate. A term of
+ * `+`/`-` that lacks the variable is dense in it: it joins the union through a
+ * dense scanner (it is defined at every coordinate, as the reference says).
+ *
+ * Joiners carry one reference per side, so a joiner whose side holds several
+ * tensors is instantiated once per reference pair (all copies see the same
+ * coordinates, so their outputs line up); Onyx used wider unions instead.
+ *
+ * Values: value arrays read the final references; ALUs apply + - * (constants
+ * as the ALU's constant operand); each Sum reduces its variables, innermost
+ * first. The reducer emits a value for every stop, so below an empty fiber of
+ * the level the sums line up with it produces a spurious 0; when that can
+ * happen, the sums are re-aligned by an intersect whose second coordinate
+ * stream is "the level's coordinate, once per fiber" (a size-1 dense scan of
+ * the level, summed by a second reducer). The same intersect drops output
+ * coordinates whose summed fibers were empty (after crd-drop), so results keep
+ * no zeros for empty sums, as SAM's value crd-drop does.
+ *
+ * Output: one level writer per (compressed) output level, outer levels after
+ * crd-drop where an inner fiber may be empty; a value writer for the values.
+ */
+import { wrapAdd, wrapMul, wrapSub } from '../golden/arith.ts';
+import type { AluOp } from '../golden/prims/index.ts';
+import { reducedToString, type ReducedExpr, type Sum } from './reductions.ts';
+import type { Kernel } from './resolve.ts';
+import { GraphBuilder, ROOT } from './sam-graph-builder.ts';
+import {
+  UnsupportedKernelError, type InputBinding, type OutputBinding, type PortRef, type SamGraph,
+} from './sam-graph-types.ts';
+import { analyseScopes, hoistSums, type Leaf } from './sam-scopes.ts';
+
+export * from './sam-graph-types.ts';
+export { toDot } from './sam-dot.ts';
+
+export interface SamGraphOptions {
+  /** Datapath width: the ALUs' and reducers' wrap-around. */
+  readonly dataWidth: number;
+}
+
+/** A reference stream, and whether it may carry N (the missing side of a union). */
+interface Ref {
+  readonly port: PortRef;
+  readonly mayBeN: boolean;
+}
+
+/** The merged coordinates of one variable in (part of) its scope, with each scanned access's reference. */
+interface Merged {
+  readonly crd: PortRef;
+  /** A reference aligned with crd, for joiner inputs whose side scans no tensor. */
+  readonly anyRef: Ref;
+  readonly refs: Map<number, Ref>;
+  /** Every fiber holds every coordinate (dense scans of N-free references only). */
+  readonly full: boolean;
+  /** A fiber may be empty. */
+  readonly mayBeEmpty: boolean;
+}
+
+interface VarInfo {
+  readonly crd: PortRef;
+  readonly mayBeEmpty: boolean;
+  /** The stream may hold empty fibers (of this level or inherited from above). */
+  readonly loneStops: boolean;
+}
+
+type Val = { readonly kind: 'const'; readonly value: number } | { readonly kind: 'stream'; readonly port: PortRef };
+
+export function buildSamGraph(k: Kernel, opts: SamGraphOptions): SamGraph {
+  const w = opts.dataWidth;
+  const text = k.assignment.text;
+  const fail = (problem: string): never => {
+    throw new UnsupportedKernelError(text, problem);
+  };
+  if (!Number.isInteger(w) || w < 2 || w > 32) throw new Error(`sam-graph: dataWidth ${w} is not an integer in 2..32`);
+  const out = k.output;
+  if (out.format.kinds.includes('d')) {
+    fail(`output ${out.name} has format '${out.format.text}': output levels must be compressed ('s'), the level writer builds seg/crd arrays`);
+  }
+
+  const root = hoistSums(k.reduced);
+  const scopes = analyseScopes(k, root);
+  const b = new GraphBuilder();
+  const state = new Map<number, { next: number; ref: Ref }>();
+  for (const leaf of scopes.leaves) state.set(leaf.id, { next: 0, ref: { port: ROOT, mayBeN: false } });
+  const vars = new Map<string, VarInfo>();
+  const info = (v: string) => vars.get(v)!;
+
+  const inputs = new Map<string, InputBinding>();
+  for (const t of k.tensors) {
+    if (t.isOutput) continue;
+    inputs.set(t.name, {
+      tensor: t.name,
+      format: t.format.text,
+      shape: t.shape,
+      levels: t.format.kinds.map((kind, level) => ({ level, indexVar: t.levelVars[level], kind, scanners: [] })),
+      valueArrays: [],
+    });
+  }
+
+  // ---- coordinates -------------------------------------------------------
+
+  const scan = (leaf: Leaf, v: string): Merged => {
+    const st = state.get(leaf.id)!;
+    const t = leaf.tensor;
+    const level = st.next;
+    const kind = t.format.kinds[level];
+    const size = t.shape[t.format.modeOrder[level]];
+    const id = b.add('level-scanner', { level: kind === 'd' ? { kind, size } : { kind } }, `scan ${t.name}.${v} (${kind})`, {
+      binding: { kind: 'input-level', tensor: t.name, level },
+      indexVar: v,
+    });
+    b.connect(st.ref.port, id, 'in_ref', 'ref');
+    inputs.get(t.name)!.levels[level].scanners.push(id);
+    const full = kind === 'd' && size > 0 && !st.ref.mayBeN;
+    const ref = { port: b.out(id, 'out_ref'), mayBeN: false };
+    return { crd: b.out(id, 'out_crd'), anyRef: ref, refs: new Map([[leaf.id, ref]]), full, mayBeEmpty: !full };
+  };
+
+  const join = (prim: 'intersect' | 'union', l: Merged, r: Merged, v: string): Merged => {
+    const la = [...l.refs];
+    const ra = [...r.refs];
+    const copies = Math.max(1, la.length, ra.length);
+    const refs = new Map<number, Ref>();
+    let first: { crd: PortRef; ref: Ref } | undefined;
+    for (let t = 0; t < copies; t++) {
+      const a = la.length > 0 ? la[Math.min(t, la.length - 1)][1] : l.anyRef;
+      const c = ra.length > 0 ? ra[Math.min(t, ra.length - 1)][1] : r.anyRef;
+      const id = b.add(prim, {}, `${prim} ${v}${copies > 1 ? ` #${t + 1}` : ''}`, { indexVar: v });
+      b.connect(l.crd, id, 'crd_a', 'crd');
+      b.connect(a.port, id, 'ref_a', 'ref');
+      b.connect(r.crd, id, 'crd_b', 'crd');
+      b.connect(c.port, id, 'ref_b', 'ref');
+      const refA = { port: b.out(id, 'out_ref_a'), mayBeN: prim === 'union' || a.mayBeN };
+      const refB = { port: b.out(id, 'out_ref_b'), mayBeN: prim === 'union' || c.mayBeN };
+      if (t < la.length) refs.set(la[t][0], refA);
+      if (t < ra.length) refs.set(ra[t][0], refB);
+      first ??= { crd: b.out(id, 'out_crd'), ref: refA };
+    }
+    const full = prim === 'intersect' ? l.full && r.full : l.full || r.full;
+    const mayBeEmpty = prim === 'intersect' ? !full : l.mayBeEmpty && r.mayBeEmpty;
+    return { crd: first!.crd, anyRef: first!.ref, refs, full, mayBeEmpty };
+  };
+
+  /** A term of + or - that lacks v, made dense in v (its tensors are repeated along v afterwards). */
+  const denseTerm = (term: ReducedExpr, v: string): Merged => {
+    const own = scopes.leavesIn(term);
+    const pv = scopes.parentVar(v);
+    // One tensor: scan only where it is present. Otherwise wherever the level above has a coordinate.
+    const feed: Ref = own.length === 1 ? state.get(own[0].id)!.ref : { port: pv === null ? ROOT : info(pv).crd, mayBeN: false };
+    const size = k.dims[v];
+    const id = b.add('level-scanner', { level: { kind: 'd', size } }, `dense ${v} for ${reducedToString(term)}`, { indexVar: v });
+    b.connect(feed.port, id, 'in_ref', own.length === 1 ? 'ref' : 'crd');
+    const full = size > 0 && !feed.mayBeN;
+    return { crd: b.out(id, 'out_crd'), anyRef: { port: b.out(id, 'out_ref'), mayBeN: false }, refs: new Map(), full, mayBeEmpty: !full };
+  };
+
+  const merge = (e: ReducedExpr, v: string): Merged | null => {
+    switch (e.kind) {
+      case 'access': {
+        const leaf = scopes.leafOf(e);
+        return leaf.levelVars[state.get(leaf.id)!.next] === v ? scan(leaf, v) : null;
+      }
+      case 'const':
+        return null;
+      case 'neg':
+        return merge(e.operand, v);
+      case 'sum':
+        return merge(e.body, v);
+      case 'binary': {
+        const l = merge(e.left, v);
+        const r = merge(e.right, v);
+        if (!l || !r) {
+          if (e.op === '*' || (!l && !r)) return l ?? r;
+          // + or -: the other term is defined at every coordinate of v.
+          return l ? join('union', l, denseTerm(e.right, v), v) : join('union', denseTerm(e.left, v), r!, v);
+        }
+        return join(e.op === '*' ? 'intersect' : 'union', l, r, v);
+      }
+    }
+  };
+
+  for (const v of k.order) {
+    const scope = scopes.scopeOf(v);
+    const m = merge(scope, v);
+    if (!m) throw new Error(`sam-graph: no access iterates ${v}`);
+    const pv = scopes.parentVar(v);
+    vars.set(v, { crd: m.crd, mayBeEmpty: m.mayBeEmpty, loneStops: m.mayBeEmpty || (pv !== null && info(pv).loneStops) });
+    let repsig: PortRef | null = null;
+    for (const leaf of scopes.leavesIn(scope)) {
+      const st = state.get(leaf.id)!;
+      const ref = m.refs.get(leaf.id);
+      if (ref) {
+        st.ref = ref;
+        st.next++;
+        continue;
+      }
+      if (leaf.levelVars[st.next] === v) throw new Error(`sam-graph: ${leaf.tensor.name} was not scanned at ${v}`);
+      if (!repsig) {
+        const g = b.add('repeat-sig', {}, `repsig ${v}`, { indexVar: v });
+        b.connect(m.crd, g, 'in_crd', 'crd');
+        repsig = b.out(g, 'out_repsig');
+      }
+      const id = b.add('repeat', {}, `repeat ${leaf.tensor.name} along ${v}`, { indexVar: v });
+      b.connect(st.ref.port, id, 'in_ref', 'ref');
+      b.connect(repsig, id, 'in_repsig', 'repsig');
+      st.ref = { port: b.out(id, 'out_ref'), mayBeN: st.ref.mayBeN };
+    }
+  }
+
+  // ---- values ------------------------------------------------------------
+
+  const alu = (op: AluOp, a: PortRef, c: PortRef | number): PortRef => {
+    const constant = typeof c === 'number' ? c : undefined;
+    const id = b.add('alu', constant === undefined ? { op, dataWidth: w } : { op, dataWidth: w, constant }, constant === undefined ? op : `${op} ${constant}`);
+    b.connect(a, id, 'val_a', 'val');
+    if (typeof c !== 'number') b.connect(c, id, 'val_b', 'val');
+    return b.out(id, 'out_val');
+  };
+  const fold = { '+': wrapAdd, '-': wrapSub, '*': wrapMul } as const;
+  const opName = { '+': 'add', '-': 'sub', '*': 'mul' } as const;
+  let droppedInnermost: PortRef | null = null;
+
+  /** Re-aligns sums that line up with u's level (plus a spurious 0 per empty fiber) to `target` (u's crd, or a crd-drop of it). */
+  const alignSums = (sums: PortRef, u: string, target: PortRef): PortRef => {
+    if (k.dims[u] > 2 ** (w - 1)) {
+      fail(`aligning sums to ${u} routes its coordinates through a reducer, which holds ${w}-bit signed values: ${u} has size ${k.dims[u]} > ${2 ** (w - 1)}`);
+    }
+    const once = b.add('level-scanner', { level: { kind: 'd', size: 1 } }, `once per ${u}`, { indexVar: u });
+    b.connect(info(u).crd, once, 'in_ref', 'crd');
+    const crdPerFiber = b.add('reduce', { dataWidth: w }, `crd ${u} per fiber`, { indexVar: u });
+    b.connect(b.out(once, 'out_ref'), crdPerFiber, 'in_val', 'ref');
+    const id = b.add('intersect', {}, `align sums to ${u}`, { indexVar: u });
+    b.connect(target, id, 'crd_a', 'crd');
+    b.connect(target, id, 'ref_a', 'crd');
+    b.connect(b.out(crdPerFiber, 'out_val'), id, 'crd_b', 'crd');
+    b.connect(sums, id, 'ref_b', 'val');
+    return b.out(id, 'out_ref_b');
+  };
+
+  const crdDrop = (outer: PortRef, inner: PortRef, label: string): PortRef => {
+    const id = b.add('crd-drop', {}, label);
+    b.connect(outer, id, 'in_outer', 'crd');
+    b.connect(inner, id, 'in_inner', 'crd');
+    return b.out(id, 'out_outer');
+  };
+
+  const reduceSum = (s: Sum): PortRef => {
+    const body = value(s.body);
+    if (body.kind === 'const') return fail(`the sum over ${s.vars.join(',')} has a constant body`);
+    const pos = (v: string) => k.order.indexOf(v);
+    const summed = [...s.vars].sort((x, y) => pos(x) - pos(y));
+    let x = body.port;
+    for (const r of [...summed].reverse()) {
+      const id = b.add('reduce', { dataWidth: w }, `reduce ${r}`, { indexVar: r });
+      b.connect(x, id, 'in_val', 'val');
+      x = b.out(id, 'out_val');
+    }
+    const u = scopes.outerVar(s);
+    if (u === null) return x;
+    // The root sum writes the innermost output level: drop its coordinates whose sums were empty.
+    const drop = s === root && summed.some((r) => info(r).mayBeEmpty);
+    if (!drop && !info(u).loneStops) return x;
+    let target = info(u).crd;
+    if (drop) {
+      let inner = info(summed[summed.length - 1]).crd;
+      for (let q = summed.length - 2; q >= 0; q--) inner = crdDrop(info(summed[q]).crd, inner, `drop ${summed[q]}|${summed[q + 1]}`);
+      target = crdDrop(target, inner, `drop ${u}|${summed[0]}`);
+      droppedInnermost = target;
+    }
+    return alignSums(x, u, target);
+  };
+
+  const value = (e: ReducedExpr): Val => {
+    switch (e.kind) {
+      case 'access': {
+        const leaf = scopes.leafOf(e);
+        const id = b.add('value-array', {}, `vals ${leaf.tensor.name}`, { binding: { kind: 'input-vals', tensor: leaf.tensor.name } });
+        b.connect(state.get(leaf.id)!.ref.port, id, 'in_ref', 'ref');
+        inputs.get(leaf.tensor.name)!.valueArrays.push(id);
+        return { kind: 'stream', port: b.out(id, 'out_val') };
+      }
+      case 'const':
+        return { kind: 'const', value: wrapAdd(e.value, 0, w) };
+      case 'neg': {
+        const x = value(e.operand);
+        return x.kind === 'const' ? { kind: 'const', value: wrapSub(0, x.value, w) } : { kind: 'stream', port: alu('mul', x.port, -1) };
+      }
+      case 'sum':
+        return { kind: 'stream', port: reduceSum(e) };
+      case 'binary': {
+        const l = value(e.left);
+        const r = value(e.right);
+        if (l.kind === 'const' && r.kind === 'const') return { kind: 'const', value: fold[e.op](l.value, r.value, w) };
+        if (l.kind === 'stream' && r.kind === 'stream') return { kind: 'stream', port: alu(opName[e.op], l.port, r.port) };
+        if (l.kind === 'stream' && r.kind === 'const') return { kind: 'stream', port: alu(opName[e.op], l.port, r.value) };
+        const c = (l as { value: number }).value;
+        const x = (r as { port: PortRef }).port;
+        // No reversed subtract: c - x = (x * -1) + c.
+        return { kind: 'stream', port: e.op === '-' ? alu('add', alu('mul', x, -1), c) : alu(opName[e.op], x, c) };
+      }
+    }
+  };
+
+  const result = value(root);
+  if (result.kind === 'const') return fail('the right-hand side is constant');
+
+  // ---- output ------------------------------------------------------------
+
+  const lv = out.levelVars;
+  const crds = lv.map((v) => info(v).crd);
+  const dropped = lv.map(() => false);
+  if (droppedInnermost) {
+    crds[lv.length - 1] = droppedInnermost;
+    dropped[lv.length - 1] = true;
+  }
+  for (let l = lv.length - 2; l >= 0; l--) {
+    if (dropped[l + 1] || info(lv[l + 1]).mayBeEmpty) {
+      crds[l] = crdDrop(crds[l], crds[l + 1], `drop ${lv[l]}|${lv[l + 1]}`);
+      dropped[l] = true;
+    }
+  }
+  const writers = lv.map((v, level) => {
+    // Below the top, a fiber is written only if it has a coordinate: crd-drop removed the parents of empty ones.
+    const id = b.add('level-writer', { mode: 'crd', dropEmpty: level > 0 }, `write ${out.name}.${v}`, {
+      binding: { kind: 'output-level', tensor: out.name, level },
+      indexVar: v,
+    });
+    b.connect(crds[level], id, 'in_crd', 'crd');
+    return { level, indexVar: v, writer: id };
+  });
+  const valsWriter = b.add('level-writer', { mode: 'vals' }, `write ${out.name} vals`, { binding: { kind: 'output-vals', tensor: out.name } });
+  b.connect(result.port, valsWriter, 'in_crd', 'val');
+  const output: OutputBinding = { tensor: out.name, format: out.format.text, shape: out.shape, levels: writers, values: valsWriter };
+
+  return {
+    kernel: text,
+    order: [...k.order],
+    dataWidth: w,
+    nodes: b.nodes,
+    edges: b.edges,
+    roots: b.roots,
+    inputs: [...inputs.values()],
+    output,
+  };
+}

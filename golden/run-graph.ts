@@ -1,0 +1,131 @@
+/**
+ * Golden execution of a SAM graph: every node runs once on whole streams, in
+ * topological order, on the golden primitive models. Scanners and value arrays
+ * read the encoded input fibertrees; the level and value writers' results are
+ * assembled into the output fibertree and decoded.
+ *
+ * idealCycles is the stream-level lower bound on cycles: every stream moves at
+ * most one token per cycle, so no run is shorter than its longest stream.
+ */
+import type { GraphNode, PortRef, SamGraph } from '../compiler/sam-graph-types.ts';
+import { decode, encode, parseFormat, type Fibertree, type Level } from '../formats/fibertree.ts';
+import type { Tensor } from '../formats/tensor.ts';
+import { levelWriter, runPrimitive, valueWriter, ROOT_REF } from './prims/index.ts';
+import type { Stream } from './tokens.ts';
+
+export interface GraphRun {
+  readonly output: Tensor;
+  /** The output as written: the level writers' seg/crd and the value writer's values. */
+  readonly fibertree: Fibertree;
+  /** Tokens on each edge, index-aligned with graph.edges (fan-out edges share one array). */
+  readonly edgeTokens: Stream[];
+  /** Most tokens on any one stream. */
+  readonly idealCycles: number;
+}
+
+const key = (p: PortRef) => `${p.node}.${p.port}`;
+
+export function runGraph(g: SamGraph, inputs: Readonly<Record<string, Tensor>>): GraphRun {
+  const trees = new Map<string, Fibertree>();
+  for (const b of g.inputs) {
+    const t = inputs[b.tensor];
+    if (!t) throw new Error(`run-graph: no input tensor ${b.tensor}`);
+    if (t.shape.length !== b.shape.length || t.shape.some((s, m) => s !== b.shape[m])) {
+      throw new Error(`run-graph: tensor ${b.tensor} has shape ${t.shape.join('x') || 'scalar'} but the graph was built for ${b.shape.join('x') || 'scalar'}`);
+    }
+    trees.set(b.tensor, encode(t, parseFormat(b.format, b.shape.length)));
+  }
+
+  const streams = new Map<string, Stream>();
+  const feeds = new Map<string, Map<string, PortRef | 'root'>>(g.nodes.map((n) => [n.id, new Map()]));
+  for (const r of g.roots) feeds.get(r.node)!.set(r.port, 'root');
+  for (const e of g.edges) feeds.get(e.to.node)!.set(e.to.port, e.from);
+
+  const written = new Map<number, { seg: number[]; crd: number[] }>();
+  const sink: { vals?: number[] } = {};
+  for (const n of topological(g)) {
+    const ins: Record<string, Stream> = {};
+    for (const [port, from] of feeds.get(n.id)!) ins[port] = from === 'root' ? ROOT_REF : streams.get(key(from))!;
+    let outs: Record<string, Stream>;
+    try {
+      outs = execute(n, ins, trees, written, (v) => (sink.vals = v));
+    } catch (err) {
+      throw new Error(`run-graph: node ${n.id} (${n.label}): ${(err as Error).message}`);
+    }
+    for (const [port, s] of Object.entries(outs)) streams.set(`${n.id}.${port}`, s);
+  }
+
+  const edgeTokens = g.edges.map((e) => streams.get(key(e.from))!);
+  const idealCycles = Math.max(g.roots.length > 0 ? ROOT_REF.length : 0, ...edgeTokens.map((s) => s.length));
+  const fmt = parseFormat(g.output.format, g.output.shape.length);
+  const levels: Level[] = g.output.levels.map((l) => {
+    const w = written.get(l.level);
+    if (!w) throw new Error(`run-graph: output level ${l.level} was not written`);
+    return { kind: 's', seg: w.seg, crd: w.crd };
+  });
+  if (!sink.vals) throw new Error('run-graph: the output values were not written');
+  const fibertree: Fibertree = { format: fmt, levels, vals: sink.vals };
+  return { output: decode(fibertree, g.output.shape), fibertree, edgeTokens, idealCycles };
+}
+
+function execute(
+  n: GraphNode,
+  ins: Record<string, Stream>,
+  trees: ReadonlyMap<string, Fibertree>,
+  written: Map<number, { seg: number[]; crd: number[] }>,
+  setVals: (v: number[]) => void,
+): Record<string, Stream> {
+  switch (n.prim) {
+    case 'level-scanner': {
+      let level: Level;
+      if (n.config.level.kind === 'd') level = { kind: 'd', size: n.config.level.size };
+      else {
+        const b = n.binding;
+        if (b?.kind !== 'input-level') throw new Error('a compressed scanner needs an input-level binding');
+        level = trees.get(b.tensor)!.levels[b.level];
+        if (level.kind !== 's') throw new Error(`level ${b.level} of ${b.tensor} is not compressed`);
+      }
+      return runPrimitive('level-scanner', { level }, ins);
+    }
+    case 'value-array': {
+      const b = n.binding;
+      if (b?.kind !== 'input-vals') throw new Error('a value array needs an input-vals binding');
+      return runPrimitive('value-array', { vals: trees.get(b.tensor)!.vals }, ins);
+    }
+    case 'level-writer': {
+      const b = n.binding;
+      if (n.config.mode === 'vals') {
+        setVals(valueWriter(ins.in_crd));
+        return {};
+      }
+      if (b?.kind !== 'output-level') throw new Error('a level writer needs an output-level binding');
+      written.set(b.level, levelWriter(ins.in_crd, { dropEmpty: n.config.dropEmpty }));
+      return {};
+    }
+    default:
+      return runPrimitive(n.prim, n.config, ins);
+  }
+}
+
+/** Kahn's algorithm; a cycle (never built by sam-graph) is an error. */
+function topological(g: SamGraph): GraphNode[] {
+  const indeg = new Map(g.nodes.map((n) => [n.id, 0]));
+  const succ = new Map<string, string[]>(g.nodes.map((n) => [n.id, []]));
+  for (const e of g.edges) {
+    indeg.set(e.to.node, indeg.get(e.to.node)! + 1);
+    succ.get(e.from.node)!.push(e.to.node);
+  }
+  const byId = new Map(g.nodes.map((n) => [n.id, n]));
+  const ready = g.nodes.filter((n) => indeg.get(n.id) === 0).map((n) => n.id);
+  const order: GraphNode[] = [];
+  while (ready.length > 0) {
+    const id = ready.pop()!;
+    order.push(byId.get(id)!);
+    for (const s of succ.get(id)!) {
+      indeg.set(s, indeg.get(s)! - 1);
+      if (indeg.get(s) === 0) ready.push(s);
+    }
+  }
+  if (order.length !== g.nodes.length) throw new Error('run-graph: the graph has a cycle');
+  return order;
+}

@@ -1,0 +1,183 @@
+/** SAM graph construction: structure, bindings, port discipline, Graphviz, and clear refusals. */
+import { describe, expect, it } from 'vitest';
+import { resolveKernel } from '../compiler/resolve.ts';
+import { reducedToString } from '../compiler/reductions.ts';
+import { buildSamGraph, tileCounts, toDot, UnsupportedKernelError, type GraphNode, type SamGraph } from '../compiler/sam-graph.ts';
+import { hoistSums } from '../compiler/sam-scopes.ts';
+import { PRIM_PORTS, requiredInputs, type PrimConfigs } from '../golden/prims/index.ts';
+import { GUSTAVSON, TABLE, graphOf, uniformDims } from './helpers/kernels.ts';
+
+const build = (expr: string, formats: Record<string, string>, shapes: Record<string, number[]>, order?: string[], dataWidth = 16) =>
+  buildSamGraph(resolveKernel(expr, formats, order, shapes), { dataWidth });
+const labels = (g: SamGraph) => g.nodes.map((n) => n.label);
+const node = (g: SamGraph, label: string): GraphNode => {
+  const n = g.nodes.find((x) => x.label === label);
+  if (!n) throw new Error(`no node '${label}' in ${labels(g).join(' | ')}`);
+  return n;
+};
+/** The source of an input port, as 'label.port' (or 'root'). */
+const feed = (g: SamGraph, id: string, port: string): string => {
+  if (g.roots.some((r) => r.node === id && r.port === port)) return 'root';
+  const e = g.edges.find((x) => x.to.node === id && x.to.port === port);
+  if (!e) return 'none';
+  return `${g.nodes.find((n) => n.id === e.from.node)!.label}.${e.from.port}`;
+};
+
+/** The input ports each node must have driven (the ALU's depend on its op and constant; writers read in_crd). */
+function needed(n: GraphNode): string[] {
+  if (n.prim === 'alu') return requiredInputs('alu', n.config as PrimConfigs['alu']);
+  return [...PRIM_PORTS[n.prim].inputs];
+}
+
+describe('every kernel of the table', () => {
+  for (const c of TABLE) {
+    it(`${c.name}: ports driven exactly once, known port names, MEM/PE tiles, data-free and JSON-clean`, () => {
+      const { graph: g } = graphOf(c, uniformDims(c, 5));
+      const ids = new Set(g.nodes.map((n) => n.id));
+      expect(ids.size).toBe(g.nodes.length);
+      const driven = new Map<string, number>();
+      for (const e of g.edges) {
+        expect(ids.has(e.from.node) && ids.has(e.to.node)).toBe(true);
+        const from = g.nodes.find((n) => n.id === e.from.node)!;
+        const to = g.nodes.find((n) => n.id === e.to.node)!;
+        expect(PRIM_PORTS[from.prim].outputs).toContain(e.from.port);
+        expect(PRIM_PORTS[to.prim].inputs).toContain(e.to.port);
+        expect(['crd', 'ref', 'val', 'repsig']).toContain(e.kind);
+        driven.set(`${e.to.node}.${e.to.port}`, (driven.get(`${e.to.node}.${e.to.port}`) ?? 0) + 1);
+      }
+      for (const r of g.roots) driven.set(`${r.node}.${r.port}`, (driven.get(`${r.node}.${r.port}`) ?? 0) + 1);
+      for (const n of g.nodes) for (const p of needed(n)) expect(driven.get(`${n.id}.${p}`), `${n.label}.${p}`).toBe(1);
+      expect([...driven.keys()].every((k) => g.nodes.some((n) => needed(n).some((p) => `${n.id}.${p}` === k)))).toBe(true);
+      for (const n of g.nodes) expect(n.tile).toBe(['level-scanner', 'level-writer', 'value-array'].includes(n.prim) ? 'mem' : 'pe');
+      const t = tileCounts(g);
+      expect(t.pe + t.mem).toBe(g.nodes.length);
+      // Plain data: survives JSON, and holds no tensor contents (bound at run time).
+      expect(JSON.parse(JSON.stringify(g))).toEqual(g);
+      for (const n of g.nodes) expect(JSON.stringify(n.config)).not.toMatch(/"(seg|crd|vals)":/);
+      // Each input tensor level is read by a scanner, each tensor's vals by a value array.
+      for (const b of g.inputs) {
+        for (const l of b.levels) expect(l.scanners.length).toBeGreaterThan(0);
+        expect(b.valueArrays.length).toBeGreaterThan(0);
+      }
+      expect(g.output.levels.length).toBe(g.output.shape.length);
+    });
+  }
+});
+
+describe('structure of known graphs', () => {
+  it('SpMV with B CSR (ds) and c dense: scanners, broadcast of c, intersect, mul, reduce, writers', () => {
+    const g = build('x(i)=B(i,j)*c(j)', { B: 'ds', c: 'd' }, { B: [4, 5], c: [5] });
+    expect(node(g, 'scan B.i (d)').binding).toEqual({ kind: 'input-level', tensor: 'B', level: 0 });
+    expect(node(g, 'scan B.j (s)').binding).toEqual({ kind: 'input-level', tensor: 'B', level: 1 });
+    expect(node(g, 'scan c.j (d)').config).toEqual({ level: { kind: 'd', size: 5 } });
+    expect(feed(g, node(g, 'scan B.i (d)').id, 'in_ref')).toBe('root');
+    // c lacks i: its root reference is repeated once per coordinate of i.
+    const rep = node(g, 'repeat c along i');
+    expect(feed(g, rep.id, 'in_ref')).toBe('root');
+    expect(feed(g, rep.id, 'in_repsig')).toBe('repsig i.out_repsig');
+    expect(feed(g, node(g, 'repsig i').id, 'in_crd')).toBe('scan B.i (d).out_crd');
+    expect(feed(g, node(g, 'scan c.j (d)').id, 'in_ref')).toBe('repeat c along i.out_ref');
+    const x = node(g, 'intersect j');
+    expect(feed(g, x.id, 'crd_a')).toBe('scan B.j (s).out_crd');
+    expect(feed(g, x.id, 'crd_b')).toBe('scan c.j (d).out_crd');
+    expect(feed(g, node(g, 'vals B').id, 'in_ref')).toBe('intersect j.out_ref_a');
+    expect(feed(g, node(g, 'vals c').id, 'in_ref')).toBe('intersect j.out_ref_b');
+    expect(feed(g, node(g, 'reduce j').id, 'in_val')).toBe('mul.out_val');
+    // x is compressed: rows whose intersection was empty are dropped, and their sums with them.
+    expect(feed(g, node(g, 'write x.i').id, 'in_crd')).toBe('drop i|j.out_outer');
+    expect(feed(g, node(g, 'write x vals').id, 'in_crd')).toBe('align sums to i.out_ref_b');
+    expect(g.inputs.map((b) => [b.tensor, b.format])).toEqual([['B', 'ds'], ['c', 'd']]);
+    expect(g.output).toMatchObject({ tensor: 'x', format: 's', shape: [4] });
+    expect(tileCounts(g)).toEqual({ pe: 8, mem: 8 });
+  });
+
+  it('SpMSpM inner product: C repeated along i, B along j, intersect over k, one reducer', () => {
+    const g = build('X(i,j)=B(i,k)*C(k,j)', { C: 'ss:1,0' }, { B: [3, 4], C: [4, 5] }, ['i', 'j', 'k']);
+    expect(labels(g)).toEqual(expect.arrayContaining(['repeat C along i', 'repeat B along j', 'intersect k', 'reduce k', 'write X.i', 'write X.j']));
+    expect(labels(g).filter((l) => l.startsWith('union'))).toEqual([]);
+    expect(node(g, 'scan C.j (s)').binding).toEqual({ kind: 'input-level', tensor: 'C', level: 0 });
+    expect(feed(g, node(g, 'scan C.j (s)').id, 'in_ref')).toBe('repeat C along i.out_ref');
+    expect(g.nodes.filter((n) => n.prim === 'reduce' && n.label.startsWith('reduce'))).toHaveLength(1);
+  });
+
+  it('add3: a union whose side holds two tensors is instantiated once per reference', () => {
+    const g = build('X(i,j)=B(i,j)+C(i,j)+D(i,j)', {}, { B: [3, 3], C: [3, 3], D: [3, 3] });
+    expect(labels(g).filter((l) => l.startsWith('union i'))).toEqual(['union i', 'union i #1', 'union i #2']);
+    const [u1, u2] = [node(g, 'union i #1'), node(g, 'union i #2')];
+    // Both copies merge the same coordinates; each carries one of B's and C's references.
+    expect(feed(g, u1.id, 'crd_a')).toBe(feed(g, u2.id, 'crd_a'));
+    expect(feed(g, u1.id, 'ref_a')).toBe('union i.out_ref_a');
+    expect(feed(g, u2.id, 'ref_a')).toBe('union i.out_ref_b');
+    expect(node(g, 'scan D.j (s)') && feed(g, node(g, 'scan D.j (s)').id, 'in_ref')).toBe('union i #1.out_ref_b');
+  });
+
+  it('constants become ALU constant operands; c - x is (x * -1) + c', () => {
+    const g = build('x(i)=2*C(j,i)*d(j)+3*e(i)', { C: 'ss:1,0' }, { C: [4, 5], d: [4], e: [5] });
+    const consts = g.nodes.filter((n) => n.prim === 'alu').map((n) => (n.config as PrimConfigs['alu']).constant);
+    expect(consts.sort()).toEqual([2, 3, undefined, undefined].sort());
+    const h = build('x(i)=1-b(i)', {}, { b: [4] });
+    expect(h.nodes.filter((n) => n.prim === 'alu').map((n) => n.label)).toEqual(['mul -1', 'add 1']);
+    // A term of + that lacks i is dense in i: it enters the union through a dense scanner.
+    expect(labels(h)).toContain('dense i for 1');
+  });
+
+  it('MTTKRP: the sums over k and l are hoisted into one, reduced innermost first', () => {
+    expect(reducedToString(hoistSums(resolveKernel('X(i,j)=B(i,k,l)*C(j,k)*D(j,l)', {}, undefined, { B: [2, 3, 4], C: [5, 3], D: [5, 4] }).reduced))).toBe(
+      'sum[l,k]((B(i,k,l)*C(j,k))*D(j,l))',
+    );
+    const g = build('X(i,j)=B(i,k,l)*C(j,k)*D(j,l)', {}, { B: [2, 3, 4], C: [5, 3], D: [5, 4] });
+    const red = node(g, 'reduce k');
+    expect(feed(g, red.id, 'in_val')).toBe('reduce l.out_val');
+    // Sums are never moved across + or -.
+    expect(reducedToString(hoistSums(resolveKernel('x(i)=b(i)-C(i,j)*d(j)', {}, undefined, { b: [2], C: [2, 3], d: [3] }).reduced))).toBe('b(i)-sum[j](C(i,j)*d(j))');
+  });
+
+  it('scalar output: reduced down to the root, no level writers', () => {
+    const g = build('x=B(i,j,k)*C(i,j,k)', {}, { B: [2, 3, 4], C: [2, 3, 4] });
+    expect(g.output.levels).toEqual([]);
+    expect(labels(g).filter((l) => l.startsWith('reduce'))).toEqual(['reduce k', 'reduce j', 'reduce i']);
+  });
+
+  it('toDot lists every node and edge, the root, and styles streams by kind', () => {
+    const g = build('x(i)=B(i,j)*c(j)', { B: 'ds', c: 'd' }, { B: [4, 5], c: [5] });
+    const dot = toDot(g);
+    expect(dot.startsWith('digraph SAM {')).toBe(true);
+    expect(dot.trimEnd().endsWith('}')).toBe(true);
+    for (const n of g.nodes) expect(dot).toContain(`  ${n.id} [label="${n.label}"`);
+    expect(dot.match(/->/g)!.length).toBe(g.edges.length + g.roots.length);
+    expect(dot).toContain('root [label="0, D"');
+    expect(dot).toMatch(/style=dotted/); // repsig
+    expect(dot).toMatch(/style=dashed/); // crd
+  });
+});
+
+describe('refusals name the construct the primitives lack', () => {
+  const refuse = (f: () => unknown, msg: RegExp) => {
+    let err: unknown;
+    try {
+      f();
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(UnsupportedKernelError);
+    expect((err as Error).message).toMatch(msg);
+    expect((err as Error).message).not.toContain('\n');
+  };
+
+  it('Gustavson (order i,k,j) and outer product (k,i,j) need a sparse accumulator', () => {
+    refuse(() => graphOf(GUSTAVSON, { i: 3, j: 4, k: 5 }), /sums over k outside the loop over j.*sparse accumulator/);
+    refuse(() => build('X(i,j)=B(i,k)*C(k,j)', { B: 'ss:1,0' }, { B: [3, 4], C: [4, 5] }, ['k', 'i', 'j']), /sums over k outside the loop over i,j/);
+    // SpMV over a CSC matrix: the same, for a vector.
+    refuse(() => build('x(i)=B(i,j)*c(j)', { B: 'ss:1,0' }, { B: [3, 4], c: [4] }), /sparse accumulator/);
+  });
+
+  it('dense output levels, and a discordant second access of a tensor', () => {
+    refuse(() => build('x(i)=b(i)*c(i)', { x: 'd' }, { b: [3], c: [3] }), /output x has format 'd'.*compressed/);
+    refuse(() => build('X(i,j)=B(i,j)*B(j,i)', {}, { B: [3, 3] }), /discordant traversal: B\(j,i\)/);
+  });
+
+  it('aligning sums through a reducer needs coordinates that fit the datapath', () => {
+    refuse(() => build('x(i)=B(i,j)*c(j)', {}, { B: [300, 4], c: [4] }, undefined, 8), /i has size 300 > 128/);
+    expect(() => build('x(i)=B(i,j)*c(j)', {}, { B: [128, 4], c: [4] }, undefined, 8)).not.toThrow();
+  });
+});
