@@ -1,15 +1,15 @@
 /**
- * Golden-model speed: SpMV on olm1000, SpMSpM (inner product) on a real matrix
- * squared, and the time to read the sparse DNN layer.
+ * Golden-model speed: SpMV on olm1000 (CSR, DCSR, and CSC through the sparse
+ * accumulator), SpMSpM on real matrices squared, both as the inner product
+ * (order i,j,k, C ss:1,0) and as Gustavson (order i,k,j, all ss, the sparse
+ * accumulator), and the time to read the sparse DNN layer.
  *
  *   node bin/run-ts.js bench/golden.ts
  *
- * west0067 (the usual SpMSpM benchmark) is not guaranteed to be in
- * ../shared/data/mtx/real, so the squared matrix is LFAT5 (14 x 14); karate
- * (34 x 34) is timed as a second, larger case, and west0067 too when present.
- * Values are converted with --values seed:1 (the files hold reals/patterns).
+ * The squared matrices are LFAT5 (14 x 14), karate (34 x 34) and west0067
+ * (67 x 67, the usual SpMSpM benchmark). Values are converted with
+ * --values seed:1 (the files hold reals/patterns).
  */
-import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { resolveKernel } from '../compiler/resolve.ts';
@@ -48,7 +48,7 @@ function bench(name: string, expr: string, formats: Record<string, string>, orde
   const diff = tensorDiff(run.result.output, ref.result);
   const tokens = run.result.edgeTokens.reduce((s, e) => s + e.length, 0);
   console.log(
-    `${name.padEnd(44)} golden ${run.ms.toFixed(1).padStart(8)} ms  (${graph.nodes.length} nodes, ${(tokens / 1e6).toFixed(2)} M tokens, ` +
+    `${name.padEnd(48)} golden ${run.ms.toFixed(1).padStart(8)} ms  (${graph.nodes.length} nodes, ${(tokens / 1e6).toFixed(2)} M tokens, ` +
       `idealCycles ${run.result.idealCycles})  reference ${ref.ms.toFixed(1)} ms  ${diff === null ? 'match' : `MISMATCH ${diff}`}`,
   );
 }
@@ -58,11 +58,12 @@ const c = randomTensor([olm.shape[1]], 1, 1);
 const cs = randomTensor([olm.shape[1]], 0.1, 1);
 bench('SpMV olm1000 CSR (B ds, c d)', 'x(i)=B(i,j)*c(j)', { B: 'ds', c: 'd' }, undefined, { B: olm, c }, 5);
 bench('SpMV olm1000 DCSR (B ss, c s 10%)', 'x(i)=B(i,j)*c(j)', { B: 'ss', c: 's' }, undefined, { B: olm, c: cs }, 5);
+bench('SpMV olm1000 CSC (B ss:1,0, c d; spacc)', 'x(i)=B(i,j)*c(j)', { B: 'ss:1,0', c: 'd' }, ['j', 'i'], { B: olm, c }, 5);
 
-const squares = ['LFAT5.mtx', 'karate.mtx', ...(existsSync(resolve(REAL, 'west0067.mtx')) ? ['west0067.mtx'] : [])];
-for (const f of squares) {
+for (const f of ['LFAT5.mtx', 'karate.mtx', 'west0067.mtx']) {
   const A = matrix(f);
   bench(`SpMSpM ${f} squared (inner product)`, 'X(i,j)=B(i,k)*C(k,j)', { C: 'ss:1,0' }, ['i', 'j', 'k'], { B: A, C: A }, 5);
+  bench(`SpMSpM ${f} squared (Gustavson, spacc)`, 'X(i,j)=B(i,k)*C(k,j)', { B: 'ss', C: 'ss' }, ['i', 'k', 'j'], { B: A, C: A }, 5);
 }
 
 const dnn = time(5, () => readMtx(resolve(REAL, 'dnn-n1024-l1.mtx')));

@@ -1,5 +1,5 @@
 /** Incremental construction of a SamGraph, checking port names against PRIM_PORTS as it goes. */
-import { PRIM_PORTS, type PrimName } from '../golden/prims/index.ts';
+import { PRIM_PORTS, type AnyPrimName } from '../golden/prims/index.ts';
 import {
   ROOT_NODE, tileOf, type EdgeKind, type GraphEdge, type GraphNode, type NodeBinding, type NodeConfigs, type PortRef,
 } from './sam-graph-types.ts';
@@ -13,7 +13,7 @@ export class GraphBuilder {
   readonly roots: PortRef[] = [];
   private readonly byId = new Map<string, GraphNode>();
 
-  add<P extends PrimName>(prim: P, config: NodeConfigs[P], label: string, extra: { binding?: NodeBinding; indexVar?: string } = {}): string {
+  add<P extends AnyPrimName>(prim: P, config: NodeConfigs[P], label: string, extra: { binding?: NodeBinding; indexVar?: string } = {}): string {
     const id = `n${this.nodes.length}`;
     const node = { id, prim, config, label, tile: tileOf(prim), ...extra } as GraphNode;
     this.nodes.push(node);

@@ -7,7 +7,7 @@
  * binding (which tensor level, which vals array); the data is bound at run time.
  */
 import { UserError } from '../cli/errors.ts';
-import type { PrimConfigs, PrimName } from '../golden/prims/index.ts';
+import type { AnyPrimName, PrimConfigs } from '../golden/prims/index.ts';
 
 export type EdgeKind = 'crd' | 'ref' | 'val' | 'repsig';
 export type TileKind = 'pe' | 'mem';
@@ -49,9 +49,11 @@ export interface NodeConfigs {
   'repeat-sig': PrimConfigs['repeat-sig'];
   'crd-drop': PrimConfigs['crd-drop'];
   'crd-hold': PrimConfigs['crd-hold'];
+  /** Golden model only: the RTL has no sparse accumulator yet, so a graph with one runs on --simulator golden only. */
+  spacc: PrimConfigs['spacc'];
 }
 
-interface NodeOf<P extends PrimName> {
+interface NodeOf<P extends AnyPrimName> {
   readonly id: string;
   readonly prim: P;
   readonly config: NodeConfigs[P];
@@ -62,7 +64,7 @@ interface NodeOf<P extends PrimName> {
   /** The index variable the node works on, when it has one. */
   readonly indexVar?: string;
 }
-export type GraphNode = { [P in PrimName]: NodeOf<P> }[PrimName];
+export type GraphNode = { [P in AnyPrimName]: NodeOf<P> }[AnyPrimName];
 
 export interface InputLevelBinding {
   readonly level: number;
@@ -106,9 +108,14 @@ export interface SamGraph {
 /** The root reference stream every top-level scan starts from. */
 export const ROOT_NODE = 'root';
 
-/** Scanners, writers and value arrays hold memory (or are MEM modes); the rest run on PEs. */
-export function tileOf(prim: PrimName): TileKind {
-  return prim === 'level-scanner' || prim === 'level-writer' || prim === 'value-array' ? 'mem' : 'pe';
+/**
+ * Scanners, writers and value arrays hold memory (or are MEM modes); the rest run on PEs.
+ * The sparse accumulator buffers a whole output fiber of partial sums (up to the
+ * kept level's size), which needs an SRAM, so it is counted as a MEM tile; no RTL
+ * implements it yet (a placeholder until the tile mode exists).
+ */
+export function tileOf(prim: AnyPrimName): TileKind {
+  return prim === 'level-scanner' || prim === 'level-writer' || prim === 'value-array' || prim === 'spacc' ? 'mem' : 'pe';
 }
 
 export function tileCounts(g: SamGraph): { pe: number; mem: number } {

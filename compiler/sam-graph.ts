@@ -25,6 +25,14 @@
  * coordinates whose summed fibers were empty (after crd-drop), so results keep
  * no zeros for empty sums, as SAM's value crd-drop does.
  *
+ * A Sum whose summed variable lies outside a kept one (Gustavson's order
+ * i,k,j; SpMV over CSC) is accumulated by sparse accumulators instead
+ * (compiler/sam-scopes.ts SpaccPlan): summed variables inside the kept one j are
+ * reduced and aligned to j's coordinates first, then one spacc per summed
+ * variable outside j, innermost first, merges the j fibers of each of its
+ * fibers; the last spacc's coordinates are the output's innermost level.
+ * spacc exists in the golden model only (no RTL yet).
+ *
  * Output: one level writer per (compressed) output level, outer levels after
  * crd-drop where an inner fiber may be empty; a value writer for the values.
  */
@@ -36,7 +44,7 @@ import { GraphBuilder, ROOT } from './sam-graph-builder.ts';
 import {
   UnsupportedKernelError, type InputBinding, type OutputBinding, type PortRef, type SamGraph,
 } from './sam-graph-types.ts';
-import { analyseScopes, hoistSums, type Leaf } from './sam-scopes.ts';
+import { analyseScopes, hoistSums, type Leaf, type SpaccPlan } from './sam-scopes.ts';
 
 export * from './sam-graph-types.ts';
 export { toDot } from './sam-dot.ts';
@@ -227,6 +235,8 @@ export function buildSamGraph(k: Kernel, opts: SamGraphOptions): SamGraph {
   const fold = { '+': wrapAdd, '-': wrapSub, '*': wrapMul } as const;
   const opName = { '+': 'add', '-': 'sub', '*': 'mul' } as const;
   let droppedInnermost: PortRef | null = null;
+  /** The innermost output level's coordinates when a spacc produced them, and whether a fiber may be empty. */
+  let accumulated: { crd: PortRef; mayBeEmpty: boolean } | null = null;
 
   /** Re-aligns sums that line up with u's level (plus a spurious 0 per empty fiber) to `target` (u's crd, or a crd-drop of it). */
   const alignSums = (sums: PortRef, u: string, target: PortRef): PortRef => {
@@ -252,9 +262,54 @@ export function buildSamGraph(k: Kernel, opts: SamGraphOptions): SamGraph {
     return b.out(id, 'out_outer');
   };
 
+  /**
+   * A Sum with a late variable j (its body's values line up with j's coordinates):
+   * reducers for the summed variables inside j, re-aligned to j (dropping j
+   * coordinates whose reduced fibers were empty); then one spacc per summed
+   * variable outside j, innermost first. Returns the values; the coordinates go
+   * to `accumulated` (the plan guarantees j is the output's innermost level).
+   */
+  const accumulateSum = (s: Sum, plan: SpaccPlan, body: PortRef): PortRef => {
+    const j = plan.inner;
+    let x = body;
+    let crd = info(j).crd;
+    if (plan.after.length > 0) {
+      for (const r of [...plan.after].reverse()) {
+        const id = b.add('reduce', { dataWidth: w }, `reduce ${r}`, { indexVar: r });
+        b.connect(x, id, 'in_val', 'val');
+        x = b.out(id, 'out_val');
+      }
+      const drop = plan.after.some((r) => info(r).mayBeEmpty);
+      if (drop || info(j).loneStops) {
+        if (drop) {
+          const a = plan.after;
+          let inner = info(a[a.length - 1]).crd;
+          for (let q = a.length - 2; q >= 0; q--) inner = crdDrop(info(a[q]).crd, inner, `drop ${a[q]}|${a[q + 1]}`);
+          crd = crdDrop(crd, inner, `drop ${j}|${a[0]}`);
+        }
+        x = alignSums(x, j, crd);
+      }
+    }
+    let mayBeEmpty = info(j).mayBeEmpty || plan.after.some((r) => info(r).mayBeEmpty);
+    for (const r of [...plan.before].reverse()) {
+      const id = b.add('spacc', { dataWidth: w }, `spacc ${r} into ${j}`, { indexVar: r });
+      b.connect(info(r).crd, id, 'in_crd_outer', 'crd');
+      b.connect(crd, id, 'in_crd_inner', 'crd');
+      b.connect(x, id, 'in_val', 'val');
+      crd = b.out(id, 'out_crd');
+      x = b.out(id, 'out_val');
+      mayBeEmpty ||= info(r).mayBeEmpty;
+    }
+    if (s !== root) throw new Error('sam-graph: a spacc sum must be the whole right-hand side');
+    accumulated = { crd, mayBeEmpty };
+    return x;
+  };
+
   const reduceSum = (s: Sum): PortRef => {
     const body = value(s.body);
     if (body.kind === 'const') return fail(`the sum over ${s.vars.join(',')} has a constant body`);
+    const plan = scopes.spaccOf(s);
+    if (plan) return accumulateSum(s, plan, body.port);
     const pos = (v: string) => k.order.indexOf(v);
     const summed = [...s.vars].sort((x, y) => pos(x) - pos(y));
     let x = body.port;
@@ -321,8 +376,11 @@ export function buildSamGraph(k: Kernel, opts: SamGraphOptions): SamGraph {
     crds[lv.length - 1] = droppedInnermost;
     dropped[lv.length - 1] = true;
   }
+  const acc = accumulated as { crd: PortRef; mayBeEmpty: boolean } | null;
+  if (acc) crds[lv.length - 1] = acc.crd;
+  const mayBeEmpty = (l: number) => (acc && l === lv.length - 1 ? acc.mayBeEmpty : info(lv[l]).mayBeEmpty);
   for (let l = lv.length - 2; l >= 0; l--) {
-    if (dropped[l + 1] || info(lv[l + 1]).mayBeEmpty) {
+    if (dropped[l + 1] || mayBeEmpty(l + 1)) {
       crds[l] = crdDrop(crds[l], crds[l + 1], `drop ${lv[l]}|${lv[l + 1]}`);
       dropped[l] = true;
     }

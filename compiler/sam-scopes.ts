@@ -5,10 +5,20 @@
  * inside the body of its Sum (compiler/reductions.ts, then hoistSums). That subtree is the
  * variable's *scope*: every tensor access in it is scanned at that variable (if
  * it has it) or repeated along it (if not). A Sum's body is reduced one loop
- * level at a time, innermost first, so its summed variables must be the
- * innermost loops of its body: a summed variable outside a variable it does not
- * sum needs a sparse accumulator (SAM SpAcc / Onyx vector reducer), which the
- * primitive set lacks (Gustavson's loop order i,k,j is that case).
+ * level at a time, innermost first, by reducers when its summed variables are
+ * the innermost loops of its body.
+ *
+ * A summed variable outside a variable it does not sum (a *late* variable)
+ * needs a sparse accumulator (SAM SpAcc1, golden/prims/spacc.ts): Gustavson's
+ * X(i,j)=sum_k B(i,k)*C(k,j) in loop order i,k,j, or SpMV over a CSC matrix
+ * (order j,i). The one-level spacc handles a Sum with exactly one late variable
+ * v when the Sum is the whole of v's scope (v is an output variable and, after
+ * hoistSums, the Sum is the right-hand side) and v is the innermost output
+ * level. v is then iterated inside the Sum's body (its *physical* scope, so the
+ * variable above it is the last summed one before it); summed variables after
+ * v are reduced first, those before v are accumulated by one spacc each,
+ * innermost first. Two or more late variables (the outer product, order k,i,j)
+ * would need a multi-level accumulator (SAM SpAcc2): refused.
  */
 import { accessToString, type Access } from './parse.ts';
 import type { ReducedExpr, Sum } from './reductions.ts';
@@ -23,6 +33,16 @@ export interface Leaf {
   readonly levelVars: readonly string[];
 }
 
+/** How a Sum with a late variable is accumulated (see the file comment). */
+export interface SpaccPlan {
+  /** The late variable: kept, iterated inside the summed variables in `before`. */
+  readonly inner: string;
+  /** Summed variables before `inner`, in loop order: one spacc each, last first. */
+  readonly before: readonly string[];
+  /** Summed variables after `inner`, in loop order: reduced first, innermost first. */
+  readonly after: readonly string[];
+}
+
 export interface Scopes {
   readonly leaves: readonly Leaf[];
   leafOf(a: Access): Leaf;
@@ -34,6 +54,8 @@ export interface Scopes {
   parentVar(v: string): string | null;
   /** The innermost variable still iterated around a Sum (its result lines up with it), or null. */
   outerVar(s: Sum): string | null;
+  /** The sparse-accumulator plan of a Sum with a late variable, or null when reducers suffice. */
+  spaccOf(s: Sum): SpaccPlan | null;
 }
 
 /** `reduced` is the kernel's expression after hoistSums. */
@@ -85,24 +107,41 @@ export function analyseScopes(k: Kernel, reduced: ReducedExpr): Scopes {
     }
   }
 
-  // Summed variables must be the innermost loops of their Sum's body.
+  // Summed variables must be the innermost loops of their Sum's body, or be
+  // accumulated by a one-level spacc (exactly one late variable, see above).
   const sums: Sum[] = [];
   for (const e of parent.keys()) if (e.kind === 'sum') sums.push(e);
   const outerVars = (s: Sum) => k.order.filter((v) => within(s, scope.get(v)!));
+  const spaccs = new Map<Sum, SpaccPlan>();
   for (const s of sums) {
     const outer = outerVars(s);
-    for (const r of s.vars) {
-      const late = outer.filter((v) => pos.get(v)! > pos.get(r)!);
-      if (late.length > 0) {
-        fail(
-          `loop order ${k.order.join(',')} sums over ${r} outside the loop over ${late.join(',')}, which it does not sum: ` +
-            `accumulating partial sums across ${r} needs a sparse accumulator (SAM SpAcc, Onyx's vector reducer), which the primitive set lacks ` +
-            `(the reducer sums only the innermost fiber); order the loops with ${r} after ${late.join(',')}, changing formats to stay concordant ` +
-            `(SpMSpM: the inner product, order i,j,k with the second matrix stored ss:1,0)`,
-        );
-      }
+    const summed = [...s.vars].sort((x, y) => pos.get(x)! - pos.get(y)!);
+    const first = summed[0];
+    const late = outer.filter((v) => pos.get(v)! > pos.get(first)!);
+    if (late.length === 0) continue;
+    const r = summed.filter((x) => pos.get(x)! < pos.get(late[late.length - 1])!).join(',');
+    const why = `loop order ${k.order.join(',')} sums over ${r} outside the loop over ${late.join(',')}, which it does not sum: accumulating partial sums across ${r}`;
+    const instead =
+      `order the loops with ${r} after ${late.join(',')}, changing formats to stay concordant ` +
+      `(SpMSpM: the inner product, order i,j,k with the second matrix stored ss:1,0)`;
+    if (late.length > 1) {
+      fail(
+        `${why} into a ${late.length}-level result needs a ${late.length}-level sparse accumulator${late.length === 2 ? ' (SAM SpAcc2)' : ''}, which the primitive set lacks ` +
+          `(spacc accumulates one level: at most one variable it does not sum may be iterated inside the summed ones); ${instead}`,
+      );
     }
+    const v = late[0];
+    const lastLevel = k.output.levelVars[k.output.levelVars.length - 1];
+    if (scope.get(v) !== s || v !== lastLevel) {
+      fail(
+        `${why} needs a sparse accumulator (spacc), which the graph builder uses only when the sum is the whole right-hand side ` +
+          `(after moving sums through products) and ${v} is the innermost level of the output${v !== lastLevel ? ` (it is ${lastLevel ?? 'none'})` : ''}; ${instead}`,
+      );
+    }
+    spaccs.set(s, { inner: v, before: summed.filter((x) => pos.get(x)! < pos.get(v)!), after: summed.filter((x) => pos.get(x)! > pos.get(v)!) });
   }
+  // A spacc'd variable is iterated inside the summed ones: its physical scope is the Sum's body.
+  for (const [s, plan] of spaccs) scope.set(plan.inner, s.body);
 
   const parentVar = (v: string): string | null => {
     const sv = scope.get(v)!;
@@ -125,6 +164,7 @@ export function analyseScopes(k: Kernel, reduced: ReducedExpr): Scopes {
     leavesIn: (e) => leavesUnder.get(e)!,
     parentVar,
     outerVar,
+    spaccOf: (s) => spaccs.get(s) ?? null,
   };
 }
 

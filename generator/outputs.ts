@@ -19,6 +19,8 @@ export function configMapJson(ir: HardwareIR): object {
         k.kind,
         {
           modes: k.core.modes,
+          // Per mode: which core port carries each stream of the primitive (for place and route).
+          modePorts: k.core.modePorts,
           registers: k.registers.map((r) => ({
             index: r.index,
             mask: `0x${r.mask.toString(16).padStart(8, '0')}`,

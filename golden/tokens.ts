@@ -25,9 +25,9 @@ export const MAX_STOP_LEVEL = 0xff;
 export function encodeToken(t: Token, dataWidth: number): number {
   const ctrl = 2 ** dataWidth;
   if (typeof t === 'number') {
-    const mask = ctrl - 1;
-    // Signed values travel in two's complement.
-    return ((t % ctrl) + ctrl) % ctrl & mask;
+    // Signed values travel in two's complement. (No `& mask`: JS bit operators
+    // are 32-bit signed, which turned 32-bit words >= 2^31 negative.)
+    return ((t % ctrl) + ctrl) % ctrl;
   }
   if (t === 'R') return 0;
   if (t === 'D') return ctrl + DONE_CODE;

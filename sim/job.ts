@@ -20,6 +20,8 @@ export class Job {
   cfgRead(addr: number): this { this.lines.push(`cfg_read ${hex(addr)}`); return this; }
   memWrite(addr: number, data: number): this { this.lines.push(`mem_write ${hex(addr)} ${hex(data)}`); return this; }
   memRead(addr: number): this { this.lines.push(`mem_read ${hex(addr)}`); return this; }
+  /** Reads `count` consecutive SRAM words of a MEM tile, from word address `addr` (memAddress form), one per cycle. */
+  memDump(addr: number, count: number): this { this.lines.push(`mem_dump ${hex(addr)} ${count}`); return this; }
   bitstream(words: readonly BitstreamWord[]): this { for (const w of words) this.cfgWrite(w.address, w.data); return this; }
   /** stall: probability (0..1) that a source withholds valid / a sink withholds ready on a cycle. */
   source(s: SourceSpec): this {
@@ -36,6 +38,8 @@ export class Job {
 export interface JobResult {
   readonly cfgReads: Map<number, number>;
   readonly memReads: Map<number, number>;
+  /** Per mem_dump start address: the words read. */
+  readonly memDumps: Map<number, number[]>;
   /** One entry per run_streams: ok flag, cycles, words per sink port. */
   readonly streamRuns: { ok: boolean; cycles: number; sinks: Map<number, number[]> }[];
   readonly doneRuns: { ok: boolean; cycles: number }[];
@@ -47,6 +51,7 @@ export interface JobResult {
 export function parseResult(text: string, exitCode: number): JobResult {
   const cfgReads = new Map<number, number>();
   const memReads = new Map<number, number>();
+  const memDumps = new Map<number, number[]>();
   const streamRuns: JobResult['streamRuns'] = [];
   const doneRuns: JobResult['doneRuns'] = [];
   let cycles = 0;
@@ -56,6 +61,7 @@ export function parseResult(text: string, exitCode: number): JobResult {
     switch (p[0]) {
       case 'cfg': cfgReads.set(parseInt(p[1], 16), parseInt(p[2], 16)); break;
       case 'mem': memReads.set(parseInt(p[1], 16), parseInt(p[2], 16)); break;
+      case 'memdump': memDumps.set(parseInt(p[1], 16), p.slice(3).map((x) => parseInt(x, 16))); break;
       case 'streams': streamRuns.push({ ok: p[1] === 'ok', cycles: Number(p[2]), sinks: new Map() }); break;
       case 'sink': streamRuns[streamRuns.length - 1].sinks.set(Number(p[1]), p.slice(3).map((x) => parseInt(x, 16))); break;
       case 'done': doneRuns.push({ ok: p[1] === 'ok', cycles: Number(p[2]) }); break;
@@ -63,7 +69,7 @@ export function parseResult(text: string, exitCode: number): JobResult {
       default: break;
     }
   }
-  return { cfgReads, memReads, streamRuns, doneRuns, cycles, seconds, exitCode };
+  return { cfgReads, memReads, memDumps, streamRuns, doneRuns, cycles, seconds, exitCode };
 }
 
 /** Runs a job on a built model; a timeout in the job is reported in the result, not thrown. */

@@ -20,10 +20,10 @@ import { bitsFor } from '../generator/bits.ts';
 import { aluOpcode } from '../generator/alu-ops.ts';
 import { buildVerilatorModel, type Model } from './verilator.ts';
 import {
-  fibersOf, parentItems, runPrimitive, valueWriter, PRIM_NAMES, ROOT_REF,
-  type PrimCase, type PrimConfigs, type PrimName,
+  fibersOf, parentItems, randomCase, runPrimitive, valueWriter, PRIM_NAMES, ROOT_REF,
+  type PrimConfigs, type PrimName, type RandomOptions,
 } from '../golden/prims/index.ts';
-import { decodeToken, encodeToken, isStop, tokenToString, type Stream, type Token } from '../golden/tokens.ts';
+import { decodeToken, encodeToken, isStop, streamToString, tokenToString, type Stream, type Token } from '../golden/tokens.ts';
 import { mulberry32 } from '../golden/random.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -43,6 +43,37 @@ export interface HarnessCase {
 export function goldenOutputs(c: HarnessCase): Record<string, Stream> {
   if (c.prim === 'value-writer') return { vals: [...valueWriter(c.inputs.in_val), 'D'] };
   return runPrimitive(c.prim, c.config as PrimConfigs[PrimName], c.inputs);
+}
+
+/** Seed of case `i` of a run seeded with `seed` (each case reproducible on its own). */
+export const caseSeed = (seed: number, i: number): number => ((seed >>> 0) ^ Math.imul(i + 1, 0x9e3779b1)) >>> 0;
+
+/**
+ * `n` random well-formed cases of `prim` (golden randomCase at the arch's data
+ * width): redrawn while a case needs an ALU op the arch does not build or more
+ * SRAM words than a MEM tile has. The value writer's stream is a random value
+ * stream (a reduce case's input).
+ */
+export function randomHarnessCases(ir: HardwareIR, prim: HarnessPrim, n: number, seed: number, shape: Omit<RandomOptions, 'dataWidth'> = {}): HarnessCase[] {
+  const opts = { ...shape, dataWidth: ir.spec.dataWidth };
+  return Array.from({ length: n }, (_, i) => {
+    const rng = mulberry32(caseSeed(seed, i));
+    for (let tries = 0; ; tries++) {
+      if (tries > 1000) throw new Error(`${prim}: no case fits this arch after 1000 draws (seed ${seed}, case ${i})`);
+      const c: HarnessCase = prim === 'value-writer'
+        ? { prim, config: {}, inputs: { in_val: randomCase('reduce', rng, opts).inputs.in_val } }
+        : { prim, ...randomCase(prim, rng, opts) };
+      if (prim === 'alu' && !ir.spec.peOps.includes((c.config as PrimConfigs['alu']).op)) continue;
+      if (sramWords(c) > ir.spec.memDepth) continue;
+      return c;
+    }
+  });
+}
+
+/** A case in the DESIGN.md notation, for reports. */
+export function describeCase(c: HarnessCase): string {
+  const inputs = Object.fromEntries(Object.entries(c.inputs).map(([k, v]) => [k, streamToString(v)]));
+  return JSON.stringify({ primitive: c.prim, config: c.config, inputs });
 }
 
 // ---------------------------------------------------------------- model
@@ -215,6 +246,18 @@ const hex = (n: number) => n.toString(16);
  * process. Cases must fit the tile's SRAM (sramWords); a RangeError says which does not.
  */
 export async function runPrimCases(ir: HardwareIR, model: Model, cases: readonly HarnessCase[], opts: RunOptions = {}): Promise<CaseResult[]> {
+  return (await runPrimJob(ir, model, cases, opts)).results;
+}
+
+export interface JobStats {
+  readonly results: CaseResult[];
+  /** Clock cycles the simulator ran (including config and memory-port cycles) and its wall time. */
+  readonly simCycles: number;
+  readonly simSeconds: number;
+}
+
+/** runPrimCases, plus the simulator's own cycle count and run time (for speed figures). */
+export async function runPrimJob(ir: HardwareIR, model: Model, cases: readonly HarnessCase[], opts: RunOptions = {}): Promise<JobStats> {
   const stall = opts.stall ?? 0;
   const seed = opts.seed ?? 1;
   const permil = Math.round(stall * 1000);
@@ -241,7 +284,9 @@ export async function runPrimCases(ir: HardwareIR, model: Model, cases: readonly
     writeFileSync(jobFile, lines.join('\n') + '\n');
     const r = await execa(model.exe, [jobFile, outFile], { reject: false, all: true });
     if (r.exitCode !== 0 && r.exitCode !== 1) throw new Error(`core harness failed (exit ${r.exitCode}): ${r.all}`);
-    return parseResults(readFileSync(outFile, 'utf8'), plans);
+    const text = readFileSync(outFile, 'utf8');
+    const stats = /^stats cycles (\d+) run_cycles \d+ seconds ([\d.]+)$/m.exec(text);
+    return { results: parseResults(text, plans), simCycles: Number(stats?.[1] ?? 0), simSeconds: Number(stats?.[2] ?? 0) };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -309,6 +354,36 @@ export function firstMismatch(r: CaseResult, dataWidth: number): Mismatch | unde
   }
   if (r.timeout) return { stream: '(done)', index: 0, expected: 'done', got: `timeout after ${r.cycles} cycles` };
   return undefined;
+}
+
+export interface RunSummary {
+  readonly mismatches: number;
+  /** Sum over cases of the most tokens on one stream (maxStreamTokens). */
+  readonly tokens: number;
+  readonly cycles: number;
+  /** The first mismatch: seed, case, first differing token, and the case itself. */
+  readonly report?: string;
+}
+
+/** Compares every case token by token; reports the first mismatching case. */
+export function summarize(ir: HardwareIR, cases: readonly HarnessCase[], results: readonly CaseResult[], run: { seed: number; stall: number }): RunSummary {
+  let mismatches = 0;
+  let tokens = 0;
+  let cycles = 0;
+  let report: string | undefined;
+  for (const r of results) {
+    const c = cases[r.index];
+    tokens += maxStreamTokens(c);
+    cycles += r.cycles;
+    const m = firstMismatch(r, ir.spec.dataWidth);
+    if (!m) continue;
+    mismatches++;
+    report ??=
+      `${c.prim} mismatch: seed ${run.seed} case ${r.index} (case seed ${caseSeed(run.seed, r.index)}), stall ${run.stall}: ` +
+      `${m.stream} token ${m.index}: expected ${m.expected}, got ${m.got}\n` +
+      `case: ${describeCase(c)}\nconfig fields: ${JSON.stringify(r.fields)}`;
+  }
+  return { mismatches, tokens, cycles, report };
 }
 
 // ---------------------------------------------------------------- cycle figures

@@ -87,8 +87,32 @@ describe('basalt run --simulator golden', () => {
     await refused(['--expr', 'x(i)=B(i,j)*c(j)', '--input', `B=${REAL}/lp_afiro.mtx`, '--input', 'c=random:51:0.5:2'], /lp_afiro\.mtx: entry .* non-integer value .* --values/);
   });
 
-  it.concurrent('refuses Gustavson: it needs a sparse accumulator, which the primitives lack', async () => {
-    await refused(['--expr', 'X(i,j)=B(i,k)*C(k,j)', '--order', 'i,k,j', '--input', 'B=random:4x4:0.5:1', '--input', 'C=random:4x4:0.5:2'], /sparse accumulator/);
+  it.concurrent('Gustavson SpMSpM (order i,k,j, all ss) on west0067 squared: the sparse accumulator matches the reference', async () => {
+    const dir = tmp();
+    const out = join(dir, 'X.mtx');
+    const r = await golden(['--expr', 'X(i,j)=B(i,k)*C(k,j)', '--format', 'B=ss', '--format', 'C=ss', '--order', 'i,k,j',
+      '--input', `B=${REAL}/west0067.mtx`, '--input', `C=${REAL}/west0067.mtx`, '--values', 'seed:1', '--output', out, '--dump-inputs', join(dir, 'in'), '--json']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stderr).toBe('');
+    const j = JSON.parse(r.stdout);
+    expect(j).toMatchObject({ match: true, diff: null, order: ['i', 'k', 'j'], formats: { B: 'ss', C: 'ss', X: 'ss' }, inputs: { B: { shape: [67, 67] } } });
+    expect(j.cycles).toBe(j.idealCycles);
+    expect(j.nnz).toBeGreaterThan(294);
+    // Independent check of the written result against the reference on the dumped inputs.
+    const B = readMtx(join(dir, 'in', 'B.mtx'));
+    expect(tensorDiff(readMtx(out), evaluate('X(i,j)=B(i,k)*C(k,j)', { B, C: readMtx(join(dir, 'in', 'C.mtx')) }, { dataWidth: 16 }))).toBeNull();
+  });
+
+  it.concurrent('refuses the outer-product order: it needs a two-level sparse accumulator', async () => {
+    await refused(['--expr', 'X(i,j)=B(i,k)*C(k,j)', '--format', 'B=ss:1,0', '--order', 'k,i,j', '--input', 'B=random:4x4:0.5:1', '--input', 'C=random:4x4:0.5:2'],
+      /sums over k outside the loop over i,j.*2-level sparse accumulator/);
+  });
+
+  it.concurrent('refuses a graph with a sparse accumulator on an RTL simulator (golden model only)', async () => {
+    const r = await basalt(['--expr', 'X(i,j)=B(i,k)*C(k,j)', '--order', 'i,k,j', '--input', 'B=random:4x4:0.5:1', '--input', 'C=random:4x4:0.5:2', '--simulator', 'icarus']);
+    expect(r.exitCode).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trim()).toMatch(/^basalt: --simulator icarus: the SAM graph of loop order i,k,j uses spacc \(sparse accumulator\), which the RTL does not implement yet; use --simulator golden/);
   });
 
   // Until sim/run-kernel.ts (runOnRtl) exists, the default simulator is refused in one line.

@@ -5,7 +5,7 @@ import { reducedToString } from '../compiler/reductions.ts';
 import { buildSamGraph, tileCounts, toDot, UnsupportedKernelError, type GraphNode, type SamGraph } from '../compiler/sam-graph.ts';
 import { hoistSums } from '../compiler/sam-scopes.ts';
 import { PRIM_PORTS, requiredInputs, type PrimConfigs } from '../golden/prims/index.ts';
-import { GUSTAVSON, TABLE, graphOf, uniformDims } from './helpers/kernels.ts';
+import { GUSTAVSON, SPACC_TABLE, TABLE, graphOf, uniformDims } from './helpers/kernels.ts';
 
 const build = (expr: string, formats: Record<string, string>, shapes: Record<string, number[]>, order?: string[], dataWidth = 16) =>
   buildSamGraph(resolveKernel(expr, formats, order, shapes), { dataWidth });
@@ -30,7 +30,7 @@ function needed(n: GraphNode): string[] {
 }
 
 describe('every kernel of the table', () => {
-  for (const c of TABLE) {
+  for (const c of [...TABLE, ...SPACC_TABLE]) {
     it(`${c.name}: ports driven exactly once, known port names, MEM/PE tiles, data-free and JSON-clean`, () => {
       const { graph: g } = graphOf(c, uniformDims(c, 5));
       const ids = new Set(g.nodes.map((n) => n.id));
@@ -48,7 +48,9 @@ describe('every kernel of the table', () => {
       for (const r of g.roots) driven.set(`${r.node}.${r.port}`, (driven.get(`${r.node}.${r.port}`) ?? 0) + 1);
       for (const n of g.nodes) for (const p of needed(n)) expect(driven.get(`${n.id}.${p}`), `${n.label}.${p}`).toBe(1);
       expect([...driven.keys()].every((k) => g.nodes.some((n) => needed(n).some((p) => `${n.id}.${p}` === k)))).toBe(true);
-      for (const n of g.nodes) expect(n.tile).toBe(['level-scanner', 'level-writer', 'value-array'].includes(n.prim) ? 'mem' : 'pe');
+      for (const n of g.nodes) expect(n.tile).toBe(['level-scanner', 'level-writer', 'value-array', 'spacc'].includes(n.prim) ? 'mem' : 'pe');
+      // Only the kernels that sum outside a kept loop use the (golden-only) sparse accumulator.
+      expect(g.nodes.some((n) => n.prim === 'spacc')).toBe(SPACC_TABLE.includes(c));
       const t = tileCounts(g);
       expect(t.pe + t.mem).toBe(g.nodes.length);
       // Plain data: survives JSON, and holds no tensor contents (bound at run time).
@@ -98,6 +100,44 @@ describe('structure of known graphs', () => {
     expect(node(g, 'scan C.j (s)').binding).toEqual({ kind: 'input-level', tensor: 'C', level: 0 });
     expect(feed(g, node(g, 'scan C.j (s)').id, 'in_ref')).toBe('repeat C along i.out_ref');
     expect(g.nodes.filter((n) => n.prim === 'reduce' && n.label.startsWith('reduce'))).toHaveLength(1);
+  });
+
+  it('Gustavson (order i,k,j): intersect over k, B repeated along j, one spacc over k into j, no reducer', () => {
+    const { graph: g } = graphOf(GUSTAVSON, { i: 3, k: 4, j: 5 });
+    const sp = node(g, 'spacc k into j');
+    expect(sp).toMatchObject({ prim: 'spacc', config: { dataWidth: 16 }, tile: 'mem', indexVar: 'k' });
+    expect(feed(g, sp.id, 'in_crd_outer')).toBe('intersect k.out_crd');
+    expect(feed(g, sp.id, 'in_crd_inner')).toBe('scan C.j (s).out_crd');
+    expect(feed(g, sp.id, 'in_val')).toBe('mul.out_val');
+    expect(feed(g, node(g, 'scan C.j (s)').id, 'in_ref')).toBe('intersect k.out_ref_b');
+    expect(feed(g, node(g, 'repeat B along j').id, 'in_ref')).toBe('intersect k.out_ref_a');
+    expect(g.nodes.filter((n) => n.prim === 'reduce')).toEqual([]);
+    // The accumulated j fibers are X's innermost level; rows whose fiber came out empty are dropped.
+    expect(feed(g, node(g, 'write X.j').id, 'in_crd')).toBe('spacc k into j.out_crd');
+    expect(feed(g, node(g, 'write X vals').id, 'in_crd')).toBe('spacc k into j.out_val');
+    expect(feed(g, node(g, 'drop i|j').id, 'in_outer')).toBe('scan B.i (s).out_crd');
+    expect(feed(g, node(g, 'drop i|j').id, 'in_inner')).toBe('spacc k into j.out_crd');
+    expect(feed(g, node(g, 'write X.i').id, 'in_crd')).toBe('drop i|j.out_outer');
+    expect(tileCounts(g)).toEqual({ pe: 7, mem: 10 });
+  });
+
+  it('SpMV over CSC (order j,i): the spacc over j writes x.i directly; chains of spaccs for two summed loops', () => {
+    const g = build('x(i)=B(i,j)*c(j)', { B: 'ss:1,0' }, { B: [3, 4], c: [4] });
+    expect(g.order).toEqual(['j', 'i']);
+    expect(feed(g, node(g, 'spacc j into i').id, 'in_crd_outer')).toBe('intersect j.out_crd');
+    expect(feed(g, node(g, 'spacc j into i').id, 'in_crd_inner')).toBe('scan B.i (s).out_crd');
+    expect(feed(g, node(g, 'write x.i').id, 'in_crd')).toBe('spacc j into i.out_crd');
+    // MTTKRP in order i,k,l,j: spacc over l first, its output accumulated again over k.
+    const m = build('X(i,j)=B(i,k,l)*C(j,k)*D(j,l)', { C: 'ss:1,0', D: 'ss:1,0' }, { B: [2, 3, 4], C: [5, 3], D: [5, 4] }, ['i', 'k', 'l', 'j']);
+    expect(feed(m, node(m, 'spacc k into j').id, 'in_crd_inner')).toBe('spacc l into j.out_crd');
+    expect(feed(m, node(m, 'spacc k into j').id, 'in_val')).toBe('spacc l into j.out_val');
+    expect(feed(m, node(m, 'spacc l into j').id, 'in_crd_outer')).toBe('intersect l.out_crd');
+    expect(feed(m, node(m, 'spacc k into j').id, 'in_crd_outer')).toBe('intersect k.out_crd');
+    // In order i,k,j,l the sum over l (inside j) is reduced and aligned to j before the spacc over k.
+    const r = build('X(i,j)=B(i,k,l)*C(j,k)*D(j,l)', { C: 'ss:1,0' }, { B: [2, 3, 4], C: [5, 3], D: [5, 4] }, ['i', 'k', 'j', 'l']);
+    expect(feed(r, node(r, 'reduce l').id, 'in_val')).toBe('mul.out_val');
+    expect(feed(r, node(r, 'spacc k into j').id, 'in_val')).toBe('align sums to j.out_ref_b');
+    expect(feed(r, node(r, 'spacc k into j').id, 'in_crd_inner')).toBe('drop j|l.out_outer');
   });
 
   it('add3: a union whose side holds two tensors is instantiated once per reference', () => {
@@ -164,11 +204,21 @@ describe('refusals name the construct the primitives lack', () => {
     expect((err as Error).message).not.toContain('\n');
   };
 
-  it('Gustavson (order i,k,j) and outer product (k,i,j) need a sparse accumulator', () => {
-    refuse(() => graphOf(GUSTAVSON, { i: 3, j: 4, k: 5 }), /sums over k outside the loop over j.*sparse accumulator/);
-    refuse(() => build('X(i,j)=B(i,k)*C(k,j)', { B: 'ss:1,0' }, { B: [3, 4], C: [4, 5] }, ['k', 'i', 'j']), /sums over k outside the loop over i,j/);
-    // SpMV over a CSC matrix: the same, for a vector.
-    refuse(() => build('x(i)=B(i,j)*c(j)', { B: 'ss:1,0' }, { B: [3, 4], c: [4] }), /sparse accumulator/);
+  it('outer product (k,i,j) needs a two-level sparse accumulator; Gustavson and SpMV over CSC build', () => {
+    refuse(
+      () => build('X(i,j)=B(i,k)*C(k,j)', { B: 'ss:1,0' }, { B: [3, 4], C: [4, 5] }, ['k', 'i', 'j']),
+      /sums over k outside the loop over i,j.*2-level sparse accumulator \(SAM SpAcc2\), which the primitive set lacks/,
+    );
+    expect(() => graphOf(GUSTAVSON, { i: 3, j: 4, k: 5 })).not.toThrow();
+    expect(() => build('x(i)=B(i,j)*c(j)', { B: 'ss:1,0' }, { B: [3, 4], c: [4] })).not.toThrow();
+  });
+
+  it('a spacc sum must be the whole right-hand side, over the innermost output level', () => {
+    const whole = /sums over k outside the loop over j.*sparse accumulator \(spacc\).*only when the sum is the whole right-hand side/;
+    refuse(() => build('X(i,j)=B(i,k)*C(k,j)+D(i,j)', {}, { B: [3, 4], C: [4, 5], D: [3, 5] }, ['i', 'k', 'j']), whole);
+    refuse(() => build('X(i,j)=B(i,k)*C(k,j)+1', {}, { B: [3, 4], C: [4, 5] }, ['i', 'k', 'j']), whole);
+    // The residual over a CSC matrix: the sum over j is one term of the difference.
+    refuse(() => build('x(i)=b(i)-C(i,j)*d(j)', { C: 'ss:1,0' }, { b: [3], C: [3, 4], d: [4] }), /sums over j outside the loop over i.*whole right-hand side/);
   });
 
   it('dense output levels, and a discordant second access of a tensor', () => {

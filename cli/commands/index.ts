@@ -3,6 +3,7 @@ import { registerGen } from './gen.ts';
 import { registerSynth } from './synth.ts';
 import { registerDemo } from './demo.ts';
 import { registerRun } from './run.ts';
+import { registerPrim } from './prim.ts';
 
 /** Each command lives in its own module; add one line here per command. */
 export function registerCommands(program: Command): void {
@@ -10,4 +11,5 @@ export function registerCommands(program: Command): void {
   registerSynth(program);
   registerDemo(program);
   registerRun(program);
+  registerPrim(program);
 }

@@ -4,7 +4,9 @@
  *
  * --simulator golden runs the graph on the golden stream model (cycles = the
  * ideal bound). verilator / icarus need the RTL mapping (sim/run-kernel.ts,
- * exporting runOnRtl); until it exists they are refused with a clear message.
+ * exporting runOnRtl); until it exists they are refused with a clear message,
+ * as is a graph that uses a golden-only primitive (the sparse accumulator of
+ * Gustavson SpMSpM and SpMV over CSC) on an RTL simulator.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -16,6 +18,7 @@ import { buildSamGraph, tileCounts, type SamGraph } from '../../compiler/sam-gra
 import type { ArchSpec } from '../../generator/spec.ts';
 import { nonZeros, tensorDiff, type Tensor } from '../../formats/tensor.ts';
 import { parseValueMode } from '../../formats/values.ts';
+import { GOLDEN_ONLY_PRIM_NAMES } from '../../golden/prims/index.ts';
 import { evaluate } from '../../golden/reference.ts';
 import { runGraph } from '../../golden/run-graph.ts';
 import { addArchOptions, loadSpec, type ArchOptions } from '../arch-options.ts';
@@ -91,6 +94,15 @@ async function runCommand(opts: RunOptions): Promise<void> {
   if (opts.output !== undefined) checkOutputPath(opts.output, kernel.output.shape.length);
   const graph = buildSamGraph(kernel, { dataWidth: w });
 
+  // The golden model has primitives the RTL lacks (the sparse accumulator): such a graph runs on golden only.
+  const goldenOnly = [...new Set(graph.nodes.map((n) => n.prim).filter((p) => (GOLDEN_ONLY_PRIM_NAMES as readonly string[]).includes(p)))];
+  if (simulator !== 'golden' && goldenOnly.length > 0) {
+    throw new UserError(
+      `--simulator ${simulator}: the SAM graph of loop order ${kernel.order.join(',')} uses ${goldenOnly.join(', ')} (sparse accumulator), ` +
+        'which the RTL does not implement yet; use --simulator golden, or a loop order that sums innermost ' +
+        '(SpMSpM: the inner product, --order i,j,k with --format C=ss:1,0)',
+    );
+  }
   const rtl = simulator === 'golden' ? null : await loadRtlRunner(simulator);
 
   let output: Tensor;

@@ -6,7 +6,7 @@
 import { mulberry32 } from '../random.ts';
 import type { Stream, Token } from '../tokens.ts';
 import { ALU_OPS, aluArity } from './alu.ts';
-import { runPrimitive, PRIM_NAMES, PRIM_PORTS, type PrimConfigs, type PrimName } from './registry.ts';
+import { runPrimitive, ALL_PRIM_NAMES, PRIM_NAMES, PRIM_PORTS, type AnyPrimName, type PrimConfigs, type PrimName } from './registry.ts';
 import { repeatSigGen } from './repeat.ts';
 import { levelScanner, type Level } from './scanner.ts';
 
@@ -25,7 +25,7 @@ export interface RandomOptions {
   maxLevels?: number;
 }
 
-export interface PrimCase<P extends PrimName = PrimName> {
+export interface PrimCase<P extends AnyPrimName = PrimName> {
   config: PrimConfigs[P];
   inputs: Record<string, Stream>;
 }
@@ -131,12 +131,12 @@ function randomCrd(rng: Rand, o: RandomOptions): Stream {
   return pick(rng, scanAll(t.levels).crd);
 }
 
-/** A random legal input case for `prim`. */
-export function randomCase<P extends PrimName>(prim: P, rng: Rand, o: RandomOptions = {}): PrimCase<P> {
-  return randomCaseAny(prim, rng, o) as PrimCase<P>;
+/** A random legal input case for `prim` (also for the golden-only spacc, which the RTL lacks). */
+export function randomCase<P extends AnyPrimName>(prim: P, rng: Rand, o: RandomOptions = {}): PrimCase<P> {
+  return randomCaseAny(prim, rng, o) as unknown as PrimCase<P>;
 }
 
-function randomCaseAny(prim: PrimName, rng: Rand, o: RandomOptions): PrimCase {
+function randomCaseAny(prim: AnyPrimName, rng: Rand, o: RandomOptions): PrimCase<AnyPrimName> {
   const { w, maxDim } = opt(o);
   switch (prim) {
     case 'level-scanner': {
@@ -203,6 +203,18 @@ function randomCaseAny(prim: PrimName, rng: Rand, o: RandomOptions): PrimCase {
       const s = scanAll(t.levels);
       return { config: {}, inputs: { in_outer: s.crd[k], in_inner: s.crd[k + 1] } };
     }
+    case 'spacc': {
+      // Golden model only (no RTL). Two adjacent levels of a random tree: the
+      // upper one is summed, the lower one kept. Sibling fibers of a small mode
+      // share coordinates, so sums collide; one case in eight has tiny values
+      // that often cancel to 0, and extreme values make the sums wrap.
+      const t = randomTree(rng, o, randInt(rng, 2, Math.max(2, opt(o).maxLevels)));
+      const k = randInt(rng, 0, t.levels.length - 2);
+      const s = scanAll(t.levels);
+      const tiny = chance(rng, 1 / 8);
+      const val = mapData(s.crd[k + 1], () => (tiny ? randInt(rng, -2, 2) : randomValue(rng, w)));
+      return { config: { dataWidth: w }, inputs: { in_crd_outer: s.crd[k], in_crd_inner: s.crd[k + 1], in_val: val } };
+    }
   }
-  throw new Error(`unknown primitive '${prim}' (known: ${PRIM_NAMES.join(' ')})`);
+  throw new Error(`unknown primitive '${prim}' (known: ${ALL_PRIM_NAMES.join(' ')})`);
 }

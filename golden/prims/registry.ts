@@ -8,12 +8,29 @@ import { intersect, union } from './joiner.ts';
 import { reduce } from './reduce.ts';
 import { crdDrop, crdHold, repeat, repeatSigGen } from './repeat.ts';
 import { levelScanner, levelWriter, valueArray, type Level } from './scanner.ts';
+import { spacc } from './spacc.ts';
 
-export const PRIM_NAMES = [
+/**
+ * The primitives the RTL implements (a PE or MEM tile mode each): what
+ * `basalt prim` lists and the RTL harness (sim/prim-harness.ts) tests.
+ * PRIM_NAMES / PrimName keep that meaning for existing importers.
+ */
+export const RTL_PRIM_NAMES = [
   'level-scanner', 'level-writer', 'value-array', 'intersect', 'union', 'alu',
   'reduce', 'repeat', 'repeat-sig', 'crd-drop', 'crd-hold',
 ] as const;
-export type PrimName = (typeof PRIM_NAMES)[number];
+export const PRIM_NAMES = RTL_PRIM_NAMES;
+export type PrimName = (typeof RTL_PRIM_NAMES)[number];
+
+/**
+ * Primitives of the golden model that the RTL does NOT implement yet: the SAM
+ * graph may use them (golden runs only), `basalt prim` does not list them.
+ * spacc: the one-level sparse accumulator (SAM SpAcc1), needed by Gustavson SpMSpM.
+ */
+export const GOLDEN_ONLY_PRIM_NAMES = ['spacc'] as const;
+/** Every primitive of the golden model: the RTL ones, then the golden-only ones. */
+export const ALL_PRIM_NAMES = [...RTL_PRIM_NAMES, ...GOLDEN_ONLY_PRIM_NAMES] as const;
+export type AnyPrimName = (typeof ALL_PRIM_NAMES)[number];
 
 /**
  * Input and output streams of each primitive; the names become RTL port names.
@@ -21,8 +38,10 @@ export type PrimName = (typeof PRIM_NAMES)[number];
  * it writes, not streams. runPrimitive returns them as plain data streams
  * ending with 'D' ([...seg, 'D'], [...crd, 'D']) so every output has one shape.
  * The ALU reads val_b unless a constant is configured, val_c only for sel.
+ * spacc is golden-model only (no RTL yet): its names are SAM's SpAcc1 streams,
+ * in_crd_outer (the reduced level, k), in_crd_inner (the kept level, j), in_val.
  */
-export const PRIM_PORTS: Record<PrimName, { inputs: readonly string[]; outputs: readonly string[] }> = {
+export const PRIM_PORTS: Record<AnyPrimName, { inputs: readonly string[]; outputs: readonly string[] }> = {
   'level-scanner': { inputs: ['in_ref'], outputs: ['out_crd', 'out_ref'] },
   'level-writer': { inputs: ['in_crd'], outputs: ['seg', 'crd'] },
   'value-array': { inputs: ['in_ref'], outputs: ['out_val'] },
@@ -34,6 +53,8 @@ export const PRIM_PORTS: Record<PrimName, { inputs: readonly string[]; outputs: 
   'repeat-sig': { inputs: ['in_crd'], outputs: ['out_repsig'] },
   'crd-drop': { inputs: ['in_outer', 'in_inner'], outputs: ['out_outer', 'out_inner'] },
   'crd-hold': { inputs: ['in_outer', 'in_inner'], outputs: ['out_outer', 'out_inner'] },
+  // Golden model only: the RTL does not implement spacc yet.
+  spacc: { inputs: ['in_crd_outer', 'in_crd_inner', 'in_val'], outputs: ['out_crd', 'out_val'] },
 };
 
 type NoConfig = Record<string, never>;
@@ -50,18 +71,20 @@ export interface PrimConfigs {
   'repeat-sig': NoConfig;
   'crd-drop': NoConfig;
   'crd-hold': NoConfig;
+  /** Golden model only (no RTL yet). */
+  spacc: { dataWidth: number };
 }
 
 /** The input streams a configured primitive reads (the ALU's depend on op and constant). */
-export function requiredInputs<P extends PrimName>(prim: P, config: PrimConfigs[P]): string[] {
+export function requiredInputs<P extends AnyPrimName>(prim: P, config: PrimConfigs[P]): string[] {
   if (prim !== 'alu') return [...PRIM_PORTS[prim].inputs];
   const { op, constant } = config as PrimConfigs['alu'];
   const n = aluArity(op);
   return ['val_a', ...(n >= 2 && constant === undefined ? ['val_b'] : []), ...(n === 3 ? ['val_c'] : [])];
 }
 
-export function runPrimitive<P extends PrimName>(prim: P, config: PrimConfigs[P], inputs: Record<string, Stream>): Record<string, Stream> {
-  if (!PRIM_NAMES.includes(prim)) throw new Error(`unknown primitive '${prim}' (known: ${PRIM_NAMES.join(' ')})`);
+export function runPrimitive<P extends AnyPrimName>(prim: P, config: PrimConfigs[P], inputs: Record<string, Stream>): Record<string, Stream> {
+  if (!(ALL_PRIM_NAMES as readonly string[]).includes(prim)) throw new Error(`unknown primitive '${prim}' (known: ${ALL_PRIM_NAMES.join(' ')})`);
   const need = requiredInputs(prim, config);
   for (const k of Object.keys(inputs)) {
     if (!need.includes(k)) throw new Error(`${prim}: unexpected input stream '${k}' (reads: ${need.join(', ')})`);
@@ -99,6 +122,10 @@ export function runPrimitive<P extends PrimName>(prim: P, config: PrimConfigs[P]
     case 'crd-hold': {
       const r = (prim === 'crd-drop' ? crdDrop : crdHold)(i.in_outer, i.in_inner);
       return { out_outer: r.outer, out_inner: r.inner };
+    }
+    case 'spacc': {
+      const r = spacc(i.in_crd_outer, i.in_crd_inner, i.in_val, config as PrimConfigs['spacc']);
+      return { out_crd: r.crd, out_val: r.val };
     }
   }
   throw new Error(`unknown primitive '${prim}'`);

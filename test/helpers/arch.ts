@@ -9,14 +9,5 @@ export function presetIR(name: keyof typeof PRESETS | string, overrides: Partial
   return ir;
 }
 
-/** Small deterministic PRNG for test data (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic PRNG for test data. */
+export { mulberry32 as rng } from '../../golden/random.ts';

@@ -39,6 +39,29 @@ export const GUSTAVSON: KernelCase = {
   name: 'SpMSpM Gustavson', expr: 'X(i,j)=B(i,k)*C(k,j)', formats: { B: 'ss', C: 'ss' }, order: ['i', 'k', 'j'], inputs: { B: ['i', 'k'], C: ['k', 'j'] },
 };
 
+/**
+ * Kernels whose loop order sums a variable outside a kept one, so their graph
+ * uses the sparse accumulator (spacc), which exists in the golden model only:
+ * golden runs, no RTL mapping yet. Kept apart from TABLE so RTL tests that
+ * iterate TABLE do not meet a primitive the hardware lacks.
+ */
+export const SPACC_TABLE: readonly KernelCase[] = [
+  GUSTAVSON,
+  { name: 'SpMV CSC, c sparse', expr: 'x(i)=B(i,j)*c(j)', formats: { B: 'ss:1,0', c: 's' }, order: ['j', 'i'], inputs: { B: ['i', 'j'], c: ['j'] } },
+  { name: 'SpMV CSC, c dense', expr: 'x(i)=B(i,j)*c(j)', formats: { B: 'ss:1,0', c: 'd' }, order: ['j', 'i'], inputs: { B: ['i', 'j'], c: ['j'] } },
+  { name: 'MatTransMul, C not transposed', expr: 'x(i)=C(j,i)*d(j)', formats: { C: 'ss' }, order: ['j', 'i'], inputs: { C: ['j', 'i'], d: ['j'] } },
+  { name: 'Gustavson masked (hoisted product)', expr: 'X(i,j)=D(i,j)*B(i,k)*C(k,j)', formats: {}, order: ['i', 'k', 'j'], inputs: { D: ['i', 'j'], B: ['i', 'k'], C: ['k', 'j'] } },
+  // Two spaccs in a chain (l, then k), and a reducer (l) before a spacc (k).
+  {
+    name: 'MTTKRP, k and l outside j', expr: 'X(i,j)=B(i,k,l)*C(j,k)*D(j,l)', formats: { B: 'sss', C: 'ss:1,0', D: 'ss:1,0' }, order: ['i', 'k', 'l', 'j'],
+    inputs: { B: ['i', 'k', 'l'], C: ['j', 'k'], D: ['j', 'l'] },
+  },
+  {
+    name: 'MTTKRP, k outside j, l inside', expr: 'X(i,j)=B(i,k,l)*C(j,k)*D(j,l)', formats: { B: 'sss', C: 'ss:1,0', D: 'ss' }, order: ['i', 'k', 'j', 'l'],
+    inputs: { B: ['i', 'k', 'l'], C: ['j', 'k'], D: ['j', 'l'] },
+  },
+];
+
 export const shapesOf = (c: KernelCase, dims: Readonly<Record<string, number>>): Record<string, number[]> =>
   Object.fromEntries(Object.entries(c.inputs).map(([t, vars]) => [t, vars.map((v) => dims[v])]));
 

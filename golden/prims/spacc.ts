@@ -1,0 +1,82 @@
+/**
+ * Sparse accumulator, one level (SAM SpAcc1 / SparseAccumulator1; Onyx's
+ * vector reducer). GOLDEN MODEL ONLY: the RTL has no spacc tile mode yet, so
+ * `basalt prim` and the RTL harness do not list it (registry.ts RTL_PRIM_NAMES).
+ *
+ * It sums a reduced level whose loop sits *outside* the level it keeps, e.g.
+ * Gustavson's X(i,j) = sum_k B(i,k)*C(k,j) in loop order i,k,j: the j fibers of
+ * all k of one row i are merged into one j fiber, adding values that share a j.
+ *
+ * Streams:
+ *   in_crd_outer  coordinates of the reduced level (k): the parent of in_crd_inner
+ *   in_crd_inner  coordinates of the kept level (j), one fiber per in_crd_outer token
+ *                 (the scanner pairing of stream.ts parentItems)
+ *   in_val        values, token for token aligned with in_crd_inner
+ *   out_crd       per fiber of in_crd_outer: the union of the j coordinates of its
+ *                 k's, ascending, then that fiber's own stop token (unchanged level)
+ *   out_val       the accumulated value of each out_crd coordinate, same stops
+ *
+ * So the output has exactly the stop structure of in_crd_outer with the k level
+ * taken out: it lines up with the level above k (i) as that level's child. As in
+ * SAM, a coordinate that was seen is kept even when its sum is 0 (values wrap at
+ * dataWidth, two's complement, like the PE's adder), duplicates inside one inner
+ * fiber are accumulated too, and an empty outer fiber gives an empty output fiber.
+ *
+ * Example, row i with k = 0, 2 (k stream "0, 2, S0, D"):
+ *   in_crd_inner  1, 3, S0, 0, 3, S1, D      in_val  10, 20, S0, 5, 7, S1, D
+ *   out_crd       0, 1, 3, S0, D             out_val 5, 10, 27, S0, D
+ *
+ * Pairing detail: SAM's SpAcc1New reads in_crd_inner until any stop for each
+ * outer coordinate, and ignores the inner stops' levels; an outer stop flushes
+ * the storage and emits that stop. That is the same result whenever no outer
+ * fiber is empty. An empty outer fiber (a lone outer stop Sk) pairs here with a
+ * lone inner stop S(k+1), as in every other primitive, instead of being taken
+ * for the next coordinate's fiber; misaligned stops throw.
+ */
+import { wrapAdd, wrapSigned } from '../arith.ts';
+import { isStop, type Stream, type Token } from '../tokens.ts';
+import { checkDataWidth } from './alu.ts';
+import { checkAligned, checkNonNegative, checkStream, childFibers, fibersOf, parentItems } from './stream.ts';
+
+export function spacc(outer: Stream, inner: Stream, vals: Stream, opts: { dataWidth: number }): { crd: Stream; val: Stream } {
+  const where = 'spacc';
+  checkDataWidth(where, opts?.dataWidth);
+  const w = opts.dataWidth;
+  checkStream(`${where} in_crd_outer`, outer, ['num']);
+  checkNonNegative(`${where} in_crd_outer`, outer);
+  fibersOf(`${where} in_crd_outer`, outer); // no coordinates dangling before D
+  checkStream(`${where} in_crd_inner`, inner, ['num']);
+  checkNonNegative(`${where} in_crd_inner`, inner);
+  checkStream(`${where} in_val`, vals, ['num']);
+  checkAligned(where, inner, 'in_crd_inner', vals, 'in_val');
+
+  const items = parentItems(where, outer);
+  const crdFibers = childFibers(where, items, 'in_crd_outer', inner, 'in_crd_inner');
+  const valFibers = childFibers(where, items, 'in_crd_outer', vals, 'in_val');
+  // Outer token index -> its inner fiber (a coordinate's, or the lone stop's, which is empty).
+  const fiberAt = new Map<number, number>(items.map((it, n) => [it.index, n]));
+
+  const crd: Token[] = [];
+  const val: Token[] = [];
+  let acc = new Map<number, number>();
+  outer.forEach((t, i) => {
+    if (typeof t === 'number') {
+      const n = fiberAt.get(i)!;
+      const cs = crdFibers[n] as number[];
+      const vs = valFibers[n] as number[];
+      cs.forEach((c, q) => acc.set(c, wrapAdd(acc.get(c) ?? 0, wrapSigned(vs[q], w), w)));
+    } else if (isStop(t)) {
+      for (const c of [...acc.keys()].sort((a, b) => a - b)) {
+        crd.push(c);
+        val.push(acc.get(c)!);
+      }
+      crd.push(t);
+      val.push(t);
+      acc = new Map();
+    } else {
+      crd.push('D');
+      val.push('D');
+    }
+  });
+  return { crd, val };
+}

@@ -1,0 +1,82 @@
+/**
+ * The RTL-vs-golden suite of one tile kind's primitives on its core harness
+ * (one Verilator build per kind, tiny preset; every test runs all its cases in
+ * one simulator process).
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { presetIR } from './arch.ts';
+import { CORNERS } from './prim-corners.ts';
+import type { TileKindName } from '../../generator/cores.ts';
+import type { Model } from '../../sim/verilator.ts';
+import {
+  buildCoreHarness, firstMismatch, itemCycleBound, maxStreamTokens, randomHarnessCases, runPrimCases, summarize,
+  type CaseResult, type HarnessCase, type HarnessPrim,
+} from '../../sim/prim-harness.ts';
+
+/**
+ * Fixed latency per case at stall 0: cycles beyond itemCycleBound (one token
+ * per cycle on the busiest stream of every item, see sim/prim-harness.ts),
+ * measured on the random cases, counted from `start` to `done`:
+ *  - writers 1: the input buffer (done rises the cycle after D is written);
+ *  - streaming primitives 2: input buffer + output register (+ done);
+ *  - reduce 3: one more when the last stop is an S(k+1), which emits two tokens;
+ *  - level scanner 5: input buffer, two serial seg reads for the first ref, the
+ *    fiber queue, the crd read into the output stage. (A ref that misses the
+ *    seg cache after an empty fiber, e.g. refs out of order, costs one cycle
+ *    more each; scanned streams never do that, see the corner cases.)
+ */
+export const LATENCY: Record<HarnessPrim, number> = {
+  'level-scanner': 5, 'level-writer': 1, 'value-array': 2, 'value-writer': 1,
+  intersect: 2, union: 2, alu: 2, reduce: 3, repeat: 2, 'repeat-sig': 2, 'crd-drop': 2, 'crd-hold': 2,
+};
+
+const RANDOM_CASES = 250;
+
+function expectMatch(cases: readonly HarnessCase[], results: readonly CaseResult[], dataWidth: number): void {
+  expect(results).toHaveLength(cases.length);
+  for (const r of results) {
+    const m = firstMismatch(r, dataWidth);
+    if (m) expect.fail(`case ${r.index} ${JSON.stringify(cases[r.index].inputs).slice(0, 400)}: ${m.stream} token ${m.index}: expected ${m.expected}, got ${m.got}`);
+  }
+}
+
+export function primSuite(kind: TileKindName, prims: readonly HarnessPrim[], seed: number): void {
+  const ir = presetIR('tiny');
+  let model: Model;
+  beforeAll(async () => {
+    model = await buildCoreHarness(ir, kind);
+  });
+
+  describe.each(prims)('%s: RTL == golden model', (prim) => {
+    it(`${RANDOM_CASES} random cases with valid/ready stalls (0.3)`, async () => {
+      const cases = randomHarnessCases(ir, prim, RANDOM_CASES, seed);
+      const results = await runPrimCases(ir, model, cases, { stall: 0.3, seed });
+      expectMatch(cases, results, ir.spec.dataWidth);
+      const s = summarize(ir, cases, results, { seed, stall: 0.3 });
+      expect(s.mismatches).toBe(0);
+      expect(s.cycles).toBeGreaterThan(s.tokens); // the stalls did cost cycles
+    });
+
+    it('corner cases, without and with stalls', async () => {
+      const cases = CORNERS[prim];
+      expect(cases.length).toBeGreaterThan(0);
+      for (const stall of [0, 0.5]) expectMatch(cases, await runPrimCases(ir, model, cases, { stall, seed: seed + 1 }), ir.spec.dataWidth);
+    });
+
+    it(`without stalls: one token per cycle, cycles <= item bound + ${LATENCY[prim]} per case`, async () => {
+      const cases = randomHarnessCases(ir, prim, RANDOM_CASES, seed + 2);
+      const results = await runPrimCases(ir, model, cases, { stall: 0 });
+      expectMatch(cases, results, ir.spec.dataWidth);
+      for (const r of results) {
+        const bound = itemCycleBound(cases[r.index]);
+        expect(bound).toBeGreaterThanOrEqual(maxStreamTokens(cases[r.index]));
+        if (r.cycles > bound + LATENCY[prim]) expect.fail(`case ${r.index}: ${r.cycles} cycles > bound ${bound} + ${LATENCY[prim]}`);
+      }
+    });
+
+    it('back to back without reset: `start` clears the core between cases', async () => {
+      const cases = randomHarnessCases(ir, prim, 60, seed + 3);
+      expectMatch(cases, await runPrimCases(ir, model, cases, { stall: 0.2, seed, reset: false }), ir.spec.dataWidth);
+    });
+  });
+}

@@ -1,0 +1,9 @@
+/**
+ * MEM core primitives (level scanner, level writer, value array, value
+ * writer): RTL on the MEM core harness, with the SRAM preloaded and read back
+ * through the memory port, == golden SAM model. One Verilator build of
+ * basalt_mem_core (tiny: 256-word SRAM).
+ */
+import { primSuite } from './helpers/prim-suite.ts';
+
+primSuite('mem', ['level-scanner', 'level-writer', 'value-array', 'value-writer'], 777);
