@@ -4,8 +4,9 @@
  * the input fibertrees, simulate until `done`, read the output levels and
  * values back through the memory port and decode them.
  */
-import type { RtlRunRequest, RtlRunResult } from '../cli/commands/run.ts';
 import { buildIR, memAddress, type HardwareIR } from '../generator/ir.ts';
+import type { ArchSpec } from '../generator/spec.ts';
+import type { Kernel } from '../compiler/resolve.ts';
 import type { GraphNode, SamGraph } from '../compiler/sam-graph-types.ts';
 import { placeGraph, nodeMode, type Placement } from '../compiler/place.ts';
 import { graphNets, routeGraph } from '../compiler/route-graph.ts';
@@ -17,6 +18,18 @@ import { wrapSigned, wrapUnsigned } from '../golden/arith.ts';
 import { UserError } from '../cli/errors.ts';
 import { buildModel } from './verilator.ts';
 import { Job, runJob } from './job.ts';
+
+export interface RtlRunRequest {
+  readonly spec: ArchSpec;
+  readonly kernel: Kernel;
+  readonly graph: SamGraph;
+  readonly inputs: Readonly<Record<string, Tensor>>;
+  readonly simulator: 'verilator' | 'icarus';
+}
+export interface RtlRunResult {
+  readonly output: Tensor;
+  readonly cycles: number;
+}
 
 export interface MappedKernel {
   readonly ir: HardwareIR;
@@ -32,7 +45,33 @@ export interface MappedKernel {
 const segBase = () => 0;
 const crdBase = (ir: HardwareIR) => ir.spec.memDepth / 2;
 
-export function mapKernel(ir: HardwareIR, g: SamGraph, inputs: Readonly<Record<string, Tensor>>): MappedKernel {
+/**
+ * A repeat whose input ref is the root stream `0, D` outputs ref 0 once per R
+ * of its (top-level) repeat signal, with the same stops: in hardware, where R
+ * is the data word 0, that is the repeat-signal stream itself. Such repeats
+ * become wires, so no tile has to generate a root stream but the scanners.
+ */
+export function elideRootRepeats(g: SamGraph): SamGraph {
+  const rootFed = new Set(g.roots.map((r) => `${r.node}.${r.port}`));
+  const gone = g.nodes.filter((n) => n.prim === 'repeat' && rootFed.has(`${n.id}.in_ref`));
+  if (gone.length === 0) return g;
+  const ids = new Set(gone.map((n) => n.id));
+  const edges = g.edges.flatMap((e) => {
+    if (ids.has(e.to.node)) return [];
+    if (!ids.has(e.from.node)) return [e];
+    const sig = g.edges.find((x) => x.to.node === e.from.node && x.to.port === 'in_repsig');
+    if (!sig) throw new Error(`repeat ${e.from.node} has no repeat signal`);
+    return [{ ...e, from: sig.from }];
+  });
+  return { ...g, nodes: g.nodes.filter((n) => !ids.has(n.id)), edges, roots: g.roots.filter((r) => !ids.has(r.node)) };
+}
+
+export function mapKernel(ir: HardwareIR, graph: SamGraph, inputs: Readonly<Record<string, Tensor>>): MappedKernel {
+  const g = elideRootRepeats(graph);
+  for (const r of g.roots) {
+    const n = g.nodes.find((x) => x.id === r.node);
+    if (n?.prim !== 'level-scanner') throw new UserError(`node ${r.node} (${n?.label}) reads the root stream, which only scanners can generate on this array`);
+  }
   const placement = placeGraph(ir, g);
   const nets = graphNets(ir, g, placement);
   const routed = routeGraph(ir, nets);

@@ -1,7 +1,7 @@
 /** `basalt run --simulator golden` through the real CLI: the JSON contract, result files, and clean refusals. */
 import { describe, expect, it } from 'vitest';
 import { execa } from 'execa';
-import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveKernel } from '../compiler/resolve.ts';
@@ -115,12 +115,4 @@ describe('basalt run --simulator golden', () => {
     expect(r.stderr.trim()).toMatch(/^basalt: --simulator icarus: the SAM graph of loop order i,k,j uses spacc \(sparse accumulator\), which the RTL does not implement yet; use --simulator golden/);
   });
 
-  // Until sim/run-kernel.ts (runOnRtl) exists, the default simulator is refused in one line.
-  it.skipIf(existsSync('sim/run-kernel.ts')).concurrent('refuses the RTL simulators while the RTL mapping does not exist', async () => {
-    for (const sim of [[], ['--simulator', 'icarus']]) {
-      const r = await basalt(['--expr', 'x(i)=b(i)*c(i)', '--input', 'b=random:5:0.5:1', '--input', 'c=random:5:0.5:2', ...sim]);
-      expect(r.exitCode).toBe(1);
-      expect(r.stderr.trim()).toMatch(/^basalt: --simulator (verilator|icarus): RTL mapping \(place, route, bitstream\) is not implemented yet; use --simulator golden$/);
-    }
-  });
 });

@@ -3,13 +3,11 @@
  * against the golden reference (DESIGN.md "The basalt command").
  *
  * --simulator golden runs the graph on the golden stream model (cycles = the
- * ideal bound). verilator / icarus need the RTL mapping (sim/run-kernel.ts,
- * exporting runOnRtl); until it exists they are refused with a clear message,
- * as is a graph that uses a golden-only primitive (the sparse accumulator of
- * Gustavson SpMSpM and SpMV over CSC) on an RTL simulator.
+ * ideal bound). verilator runs it on the generated array (sim/run-kernel.ts:
+ * place, route, bitstream, simulate, read back); a graph that uses a
+ * golden-only primitive (the sparse accumulator of Gustavson SpMSpM and SpMV
+ * over CSC) is refused on an RTL simulator.
  */
-import { existsSync } from 'node:fs';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Command } from 'commander';
 import { accesses, parseExpression } from '../../compiler/parse.ts';
 import { parseFormatOptions, parseOrderOption } from '../../compiler/formats-spec.ts';
@@ -23,6 +21,7 @@ import { evaluate } from '../../golden/reference.ts';
 import { runGraph } from '../../golden/run-graph.ts';
 import { addArchOptions, loadSpec, type ArchOptions } from '../arch-options.ts';
 import { UserError } from '../errors.ts';
+import { runOnRtl } from '../../sim/run-kernel.ts';
 import { checkOutputPath, fileKind, loadInput, parseInputOptions, tensorText, writeAllOrNothing } from '../run-io.ts';
 
 const SIMULATORS = ['verilator', 'icarus', 'golden'] as const;
@@ -38,19 +37,6 @@ interface RunOptions extends ArchOptions {
   dumpInputs?: string;
   simulator: string;
   json?: boolean;
-}
-
-/** What sim/run-kernel.ts's runOnRtl is called with and must return. */
-export interface RtlRunRequest {
-  readonly spec: ArchSpec;
-  readonly kernel: Kernel;
-  readonly graph: SamGraph;
-  readonly inputs: Readonly<Record<string, Tensor>>;
-  readonly simulator: 'verilator' | 'icarus';
-}
-export interface RtlRunResult {
-  readonly output: Tensor;
-  readonly cycles: number;
 }
 
 const collect = (v: string, prev: string[]) => [...prev, v];
@@ -103,7 +89,7 @@ async function runCommand(opts: RunOptions): Promise<void> {
         '(SpMSpM: the inner product, --order i,j,k with --format C=ss:1,0)',
     );
   }
-  const rtl = simulator === 'golden' ? null : await loadRtlRunner(simulator);
+  const rtl = simulator === 'golden' ? null : runOnRtl;
 
   let output: Tensor;
   let cycles: number;
@@ -161,14 +147,4 @@ async function runCommand(opts: RunOptions): Promise<void> {
     process.stderr.write(`basalt: ${simulator} output differs from the reference: ${diff}\n`);
     process.exitCode = 1;
   }
-}
-
-/** sim/run-kernel.ts's runOnRtl, or a UserError while the RTL mapping does not exist. */
-async function loadRtlRunner(simulator: 'verilator' | 'icarus'): Promise<(r: RtlRunRequest) => Promise<RtlRunResult>> {
-  const url = new URL('../../sim/run-kernel.ts', import.meta.url);
-  const missing = new UserError(`--simulator ${simulator}: RTL mapping (place, route, bitstream) is not implemented yet; use --simulator golden`);
-  if (!existsSync(fileURLToPath(url))) throw missing;
-  const mod = (await import(pathToFileURL(fileURLToPath(url)).href)) as { runOnRtl?: (r: RtlRunRequest) => Promise<RtlRunResult> };
-  if (typeof mod.runOnRtl !== 'function') throw missing;
-  return mod.runOnRtl;
 }
