@@ -27,7 +27,7 @@ import { checkOutputPath, fileKind, loadInput, parseInputOptions, tensorText, wr
 const SIMULATORS = ['verilator', 'icarus', 'golden'] as const;
 type Simulator = (typeof SIMULATORS)[number];
 
-interface RunOptions extends ArchOptions {
+export interface RunOptions extends ArchOptions {
   expr: string;
   format: string[];
   order?: string;
@@ -53,11 +53,17 @@ export function registerRun(program: Command): void {
     .option('--simulator <name>', `${SIMULATORS.join(' | ')}`, 'verilator')
     .option('--json', 'print one JSON object')
     .action(async (opts: RunOptions) => {
-      await runCommand(opts);
+      const { report, summary } = await executeRun(opts);
+      process.stdout.write(opts.json ? JSON.stringify(report) + '\n' : summary);
+      if (!report.match) {
+        process.stderr.write(`basalt: ${report.simulator} output differs from the reference: ${report.diff}\n`);
+        process.exitCode = 1;
+      }
     });
 }
 
-async function runCommand(opts: RunOptions): Promise<void> {
+/** The whole run: check inputs, build the graph, simulate, compare, write files; returns the report (the --json object) and a short text summary. */
+export async function executeRun(opts: RunOptions) {
   const spec = loadSpec(opts);
   const w = spec.dataWidth;
   if (!(SIMULATORS as readonly string[]).includes(opts.simulator)) {
@@ -118,33 +124,25 @@ async function runCommand(opts: RunOptions): Promise<void> {
 
   const tiles = tileCounts(graph);
   const nnz = nonZeros(output).values.length;
-  if (opts.json) {
-    const report = {
-      match: diff === null,
-      cycles,
-      idealCycles,
-      tiles,
-      output: opts.output ?? null,
-      kernel: opts.expr,
-      simulator,
-      nnz,
-      diff,
-      order: kernel.order,
-      formats: Object.fromEntries(kernel.tensors.map((t) => [t.name, t.format.text])),
-      dataWidth: w,
-      inputs: Object.fromEntries(Object.entries(inputs).map(([n, t]) => [n, { shape: t.shape, nnz: t.values.length }])),
-      graph: { nodes: graph.nodes.length, edges: graph.edges.length },
-    };
-    process.stdout.write(JSON.stringify(report) + '\n');
-  } else {
-    process.stdout.write(
-      `${opts.expr}  order ${kernel.order.join(',')}  graph ${graph.nodes.length} nodes (${tiles.pe} PE, ${tiles.mem} MEM)\n` +
-        `${simulator}: ${cycles} cycles (ideal ${idealCycles}), output nnz ${nnz}, ${diff === null ? 'matches the reference' : 'DIFFERS from the reference'}` +
-        `${opts.output !== undefined ? `, written to ${opts.output}` : ''}\n`,
-    );
-  }
-  if (diff !== null) {
-    process.stderr.write(`basalt: ${simulator} output differs from the reference: ${diff}\n`);
-    process.exitCode = 1;
-  }
+  const report = {
+    match: diff === null,
+    cycles,
+    idealCycles,
+    tiles,
+    output: opts.output ?? null,
+    kernel: opts.expr,
+    simulator,
+    nnz,
+    diff,
+    order: kernel.order,
+    formats: Object.fromEntries(kernel.tensors.map((t) => [t.name, t.format.text])),
+    dataWidth: w,
+    inputs: Object.fromEntries(Object.entries(inputs).map(([n, t]) => [n, { shape: t.shape, nnz: t.values.length }])),
+    graph: { nodes: graph.nodes.length, edges: graph.edges.length },
+  };
+  const summary =
+    `${opts.expr}  order ${kernel.order.join(',')}  graph ${graph.nodes.length} nodes (${tiles.pe} PE, ${tiles.mem} MEM)\n` +
+    `${simulator}: ${cycles} cycles (ideal ${idealCycles}), output nnz ${nnz}, ${diff === null ? 'matches the reference' : 'DIFFERS from the reference'}` +
+    `${opts.output !== undefined ? `, written to ${opts.output}` : ''}\n`;
+  return { report, summary };
 }
