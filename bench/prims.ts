@@ -81,7 +81,7 @@ for (const kind of ['pe', 'mem'] as const) {
   console.log(`${kind.toUpperCase()} tile: ${tile} cells, of which the core (all primitives, buffers, muxes) ${core}`);
   for (const p of CORE_PRIMS[kind]) console.log(`  ${p.module.padEnd(28)} ${pad(flatCells(r, p.module), 6)}  (${p.modes.join(', ')})`);
 }
-for (const m of primModules(ir).filter((x) => x.module.startsWith('basalt_ibuf'))) {
+for (const m of primModules().filter((x) => x.module.startsWith('basalt_ibuf'))) {
   const r = await synthesize(files, m.module);
   console.log(`  ${m.module.padEnd(28)} ${pad(flatCells(r, m.module), 6)}  (per core input)`);
 }

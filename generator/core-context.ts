@@ -239,7 +239,7 @@ export function primContext(ir: HardwareIR, base: object) {
 }
 
 /** Every module rendered from templates/prims/: module name, template, extra context. */
-export function primModules(ir: HardwareIR): { module: string; template: string; ctx: object }[] {
+export function primModules(): { module: string; template: string; ctx: object }[] {
   const ibuf = (module: string, depth: number, peek: boolean) => {
     const pw = bitsFor(depth);
     const cw = bitsFor(depth + 1);
@@ -248,7 +248,6 @@ export function primModules(ir: HardwareIR): { module: string; template: string;
       ctx: { module, depth, depthM1: depth - 1, peek, pw, pwm1: pw - 1, cw, cwm1: cw - 1, entries: Array.from({ length: depth }, (_, i) => ({ i })) },
     };
   };
-  void ir;
   return [
     ibuf(IBUF.plain.module, IBUF.plain.depth, false),
     ibuf(IBUF.peek.module, IBUF.peek.depth, true),

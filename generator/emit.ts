@@ -139,7 +139,7 @@ export function renderVerilog(ir: HardwareIR): Map<string, string> {
   const mw = bitsFor(ir.spec.memDepth);
   files.set('basalt_sram.v', render('basalt_sram.v.hbs', { ...base, depth: ir.spec.memDepth, depthM1: ir.spec.memDepth - 1, width: ir.spec.dataWidth, wm1: ir.spec.dataWidth - 1, awm1: mw - 1 }));
   const prims = primContext(ir, base);
-  for (const m of primModules(ir)) files.set(`${m.module}.v`, render(`prims/${m.template}`, { ...prims, ...m.ctx }));
+  for (const m of primModules()) files.set(`${m.module}.v`, render(`prims/${m.template}`, { ...prims, ...m.ctx }));
   for (const k of TILE_KINDS) {
     const kind = ir.kinds[k];
     files.set(`basalt_${k}_core.v`, render('basalt_core.v.hbs', coreContext(ir, kind, base)));

@@ -4,7 +4,7 @@ import { UserError } from '../cli/errors.ts';
 import { ALU_OP_NAMES } from './alu-ops.ts';
 
 /** Bumped whenever generated RTL changes for the same spec; part of the arch-id. */
-export const GENERATOR_VERSION = '0.1.0';
+export const GENERATOR_VERSION = '0.2.0';
 
 export const SB_TOPOLOGIES = ['disjoint', 'wilton', 'imran'] as const;
 

@@ -16,14 +16,13 @@ import type { HardwareIR } from '../generator/ir.ts';
 import { renderVerilog } from '../generator/emit.ts';
 import { modeOf, type TileKindName } from '../generator/cores.ts';
 import { coreFiles } from '../generator/core-context.ts';
-import { bitsFor } from '../generator/bits.ts';
 import { aluOpcode } from '../generator/alu-ops.ts';
 import { buildVerilatorModel, type Model } from './verilator.ts';
 import {
   fibersOf, parentItems, randomCase, runPrimitive, valueWriter, PRIM_NAMES, ROOT_REF,
   type PrimConfigs, type PrimName, type RandomOptions,
 } from '../golden/prims/index.ts';
-import { decodeToken, encodeToken, isStop, streamToString, tokenToString, type Stream, type Token } from '../golden/tokens.ts';
+import { decodeToken, encodeToken, isStop, streamToString, tokenToString, type Stream } from '../golden/tokens.ts';
 import { mulberry32 } from '../golden/random.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -443,5 +442,3 @@ export function itemCycleBound(c: HarnessCase): number {
     }
   }
 }
-
-export type { Token };
