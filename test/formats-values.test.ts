@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { MTX_DIR } from './helpers/data.ts';
 import fc from 'fast-check';
 import { InputError } from '../formats/errors.ts';
 import { readMtx } from '../formats/mtx.ts';
@@ -7,7 +9,7 @@ import { convertValues, parseValueMode, seededValue, valueModeToString } from '.
 import { compareCoords, makeTensor } from '../formats/tensor.ts';
 import { mulberry32 } from '../golden/random.ts';
 
-const DNN = '/work/shared/data/mtx/real/dnn-n1024-l1.mtx';
+const DNN = join(MTX_DIR, 'real', 'dnn-n1024-l1.mtx');
 
 describe('value modes', () => {
   it('parses file, ones, seed:N and refuses the rest', () => {
@@ -99,7 +101,7 @@ describe('randomTensor', () => {
     const t0 = performance.now();
     const t = randomTensor([1_000_000, 1_000_000], 1e-7, 1);
     expect(t.values.length).toBe(100_000);
-    expect(performance.now() - t0).toBeLessThan(2000);
+    expect(performance.now() - t0).toBeLessThan(20000); // catches an O(shape) algorithm, not a slow machine
   });
   it('refuses bad parameters', () => {
     expect(() => randomTensor([3, 0], 0.5, 1)).toThrow('random tensor: mode size 0 is not a positive integer');
