@@ -75,6 +75,8 @@ export function flatCells(report: SynthReport, module: string): number {
   if (!m) throw new Error(`no module ${module} in the synthesis report`);
   let total = 0;
   for (const [type, n] of Object.entries(m.cellsByType)) {
+    // Yosys keeps $scopeinfo markers of flattened instances: names, not hardware.
+    if (type === '$scopeinfo') continue;
     const sub = type.replace(/^\\/, '');
     total += report.modules[sub] ? n * flatCells(report, sub) : n;
   }

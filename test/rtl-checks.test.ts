@@ -43,6 +43,13 @@ describe('Yosys synthesis', () => {
     expect(types.filter((t) => /latch/i.test(t))).toEqual([]);
   });
 
+  it('maps the MEM tile SRAM to block RAM on ice40 (FPGA prototyping)', async () => {
+    const r = await synthesize(files, 'basalt_mem_tile', 'ice40');
+    const types = Object.values(r.modules).flatMap((m) => Object.keys(m.cellsByType));
+    expect(types).toContain('SB_RAM40_4K');
+    expect(types.filter((t) => /latch/i.test(t))).toEqual([]);
+  });
+
   it('refuses a design with a latch', async () => {
     const bad = new Map(files);
     bad.set('basalt_sram.v', bad.get('basalt_sram.v')!.replace('endmodule', '  reg l_q;\n  always @(*) if (we) l_q = re;\nendmodule'));
