@@ -6,7 +6,7 @@ export default defineConfig({
     // Verilator builds are cached per arch-id; the first build of a run can take minutes.
     testTimeout: 600_000,
     hookTimeout: 900_000,
-    // Two cores: Verilator builds serialize on a lock (sim/build.ts); TS-only suites run in parallel.
+    // Two cores: Verilator builds serialize on a lock (sim/verilator.ts); TS-only suites run in parallel.
     maxWorkers: 2,
   },
 });

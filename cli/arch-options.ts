@@ -35,7 +35,7 @@ export function loadSpec(opts: ArchOptions, fallbackPreset?: string): ArchSpec {
   } else {
     const name = opts.preset ?? fallbackPreset;
     if (!name) throw new UserError('give --preset NAME or --spec FILE');
-    const p = PRESETS[name];
+    const p = Object.hasOwn(PRESETS, name) ? PRESETS[name] : undefined;
     if (!p) throw new UserError(`--preset '${name}': unknown preset (known: ${Object.keys(PRESETS).join(', ')})`);
     base = { ...p };
     where = `preset ${name}`;

@@ -5,7 +5,7 @@
  * `AAAAAAAA DDDDDDDD` words, one register per line, as Garnet writes them.
  */
 import type { HardwareIR } from '../generator/ir.ts';
-import { configAddress, fieldOf } from '../generator/ir.ts';
+import { configAddress, decodeAddress, fieldOf } from '../generator/ir.ts';
 import { UserError } from '../cli/errors.ts';
 
 export interface BitstreamWord {
@@ -109,8 +109,7 @@ export function readBitstream(ir: HardwareIR, text: string, name = 'bitstream'):
   if (arch === null) throw new UserError(`${name}: no '// arch <arch-id>' header line`);
   if (arch !== ir.archId) throw new UserError(`${name}: written for arch ${arch}, but this array is ${ir.archId}`);
   for (const w of words) {
-    const tile = w.address & 0xffff;
-    const reg = w.address >>> 16;
+    const { tile, index: reg } = decodeAddress(w.address);
     if (tile >= ir.tiles.length) throw new UserError(`${name}: address ${hex8(w.address)} names tile ${tile}, the array has ${ir.tiles.length}`);
     const r = ir.kinds[ir.tiles[tile].kind].registers[reg];
     if (!r) throw new UserError(`${name}: address ${hex8(w.address)} names register ${reg} of tile ${tile}, which does not exist`);

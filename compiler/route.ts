@@ -47,7 +47,8 @@ export function routeNet(ir: HardwareIR, source: string, sinks: readonly string[
     for (let qi = 0; qi < queue.length && !found; qi++) {
       const n = queue[qi];
       for (const c of consumers.get(n)!) {
-        if (seen.has(c) || (used.has(c) && c !== sink)) continue;
+        // Another net's node, its sinks included (a connection box takes one input), is off limits.
+        if (seen.has(c) || used.has(c)) continue;
         seen.add(c);
         prev.set(c, n);
         if (c === sink) {

@@ -194,6 +194,10 @@ function readCoordinateEntries(
   fail: Fail,
 ): Entries {
   const [rows, cols, nnz] = size;
+  // Checked before anything is allocated from the header's numbers.
+  const INDEX_MAX = 2 ** 31 - 1;
+  if (rows > INDEX_MAX || cols > INDEX_MAX) fail(sizeLine, `size ${rows} x ${cols} is beyond the supported ${INDEX_MAX} rows or columns`);
+  if (nnz > lines.length - first) fail(sizeLine, `the size line declares ${nnz} entries but only ${lines.length - first} lines follow it`);
   const mirror = header.symmetry !== 'general';
   const cap = mirror ? 2 * nnz : nnz;
   // Struct-of-arrays: the 32k-entry DNN layer reads in a few milliseconds.

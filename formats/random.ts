@@ -18,6 +18,9 @@ export function randomTensor(shape: readonly number[], density: number, seed: nu
   const total = shape.reduce((a, b) => a * b, 1);
   if (!Number.isSafeInteger(total)) throw new InputError(`random tensor: shape ${shape.join('x')} has too many positions`);
   const nnz = Math.round(density * total);
+  // Far beyond anything a MEM tile or the golden model holds; refused before allocating.
+  const MAX_ENTRIES = 10_000_000;
+  if (nnz > MAX_ENTRIES) throw new InputError(`random tensor: ${nnz} entries requested (shape ${shape.join('x')}, density ${density}); at most ${MAX_ENTRIES} are supported`);
   const rand = mulberry32(seed);
   // Uniform integer in 0..n-1 with 53 random bits (one 32-bit draw is too coarse for big shapes).
   const below = (n: number) => Math.floor(((Math.floor(rand() * 2 ** 32) * 2 ** 21 + Math.floor(rand() * 2 ** 21)) / 2 ** 53) * n);

@@ -11,6 +11,7 @@ import type { TileKind } from './tile-kind.ts';
 import { SIDES, STEP, OPPOSITE } from './topology.ts';
 import { bitsFor, slice } from './bits.ts';
 import { TILE_KINDS } from './cores.ts';
+import { tileIdOf } from './routing-graph.ts';
 import { coreContext, primContext, primModules } from './core-context.ts';
 
 const TEMPLATE_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'templates');
@@ -100,7 +101,7 @@ function topContext(ir: HardwareIR, base: object) {
       return Array.from({ length: T }, (_, track) => {
         const p = `${side}${track}`;
         if (inside) {
-          const nb = name(nx * spec.height + ny);
+          const nb = name(tileIdOf(spec, nx, ny));
           const q = `${OPPOSITE[side]}${track}`;
           return { p, inData: `${nb}_out_${q}_data`, inValid: `${nb}_out_${q}_valid`, outReady: `${nb}_in_${q}_ready` };
         }

@@ -34,9 +34,14 @@ export function buildIR(spec: ArchSpec): HardwareIR {
   };
 }
 
-/** Config address of a tile register: register index in the upper half, tile id in the lower. */
-export const configAddress = (tile: number, reg: number): number => ((reg << 16) | tile) >>> 0;
-export const memAddress = (tile: number, word: number): number => ((word << 16) | tile) >>> 0;
+/** Bus addresses (config and memory port): register or word index in the upper half, tile id in the lower. */
+export const ADDRESS_INDEX_SHIFT = 16;
+export const configAddress = (tile: number, reg: number): number => ((reg << ADDRESS_INDEX_SHIFT) | tile) >>> 0;
+export const memAddress = (tile: number, word: number): number => ((word << ADDRESS_INDEX_SHIFT) | tile) >>> 0;
+export const decodeAddress = (address: number): { tile: number; index: number } => ({
+  tile: address & (2 ** ADDRESS_INDEX_SHIFT - 1),
+  index: address >>> ADDRESS_INDEX_SHIFT,
+});
 
 export function fieldOf(ir: HardwareIR, tile: number, name: string): Field {
   const kind = ir.kinds[ir.tiles[tile].kind];

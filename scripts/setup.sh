@@ -6,7 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 missing=()
-for tool in verilator iverilog ccache; do
+# g++ and make: Verilator compiles its models with them (Debian's verilator does not depend on them).
+for tool in verilator iverilog ccache g++ make; do
   command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
 done
 if [ ${#missing[@]} -gt 0 ]; then

@@ -17,6 +17,8 @@ import { aluOpcode } from '../generator/alu-ops.ts';
 import { wrapSigned, wrapUnsigned } from '../golden/arith.ts';
 import { UserError } from '../cli/errors.ts';
 import { buildModel } from './verilator.ts';
+import { runGraph, type GraphRun } from '../golden/run-graph.ts';
+import type { BitstreamWord } from '../compiler/bitstream.ts';
 import { Job, runJob } from './job.ts';
 
 export interface RtlRunRequest {
@@ -25,6 +27,8 @@ export interface RtlRunRequest {
   readonly graph: SamGraph;
   readonly inputs: Readonly<Record<string, Tensor>>;
   readonly simulator: 'verilator' | 'icarus';
+  /** The golden run of the same graph, when the caller has it (sizes the output regions). */
+  readonly golden?: GraphRun;
 }
 export interface RtlRunResult {
   readonly output: Tensor;
@@ -35,6 +39,7 @@ export interface MappedKernel {
   readonly ir: HardwareIR;
   readonly placement: Placement;
   readonly bitstream: string;
+  readonly words: readonly BitstreamWord[];
   /** (memory-port address, word) pairs preloading the input fibertrees. */
   readonly memImage: [number, number][];
   /** Where each output level and the values are written. */
@@ -68,6 +73,11 @@ export function elideRootRepeats(g: SamGraph): SamGraph {
 
 export function mapKernel(ir: HardwareIR, graph: SamGraph, inputs: Readonly<Record<string, Tensor>>): MappedKernel {
   const g = elideRootRepeats(graph);
+  // Coordinates travel as data words: every mode size must fit the datapath.
+  for (const t of [...g.inputs, g.output]) {
+    const big = t.shape.findIndex((s) => s > 2 ** ir.spec.dataWidth);
+    if (big >= 0) throw new UserError(`tensor ${t.tensor}: mode ${big} has size ${t.shape[big]}, but coordinates on the ${ir.spec.dataWidth}-bit datapath reach ${2 ** ir.spec.dataWidth - 1}: use --set dataWidth=32 (with memWidth=32)`);
+  }
   for (const r of g.roots) {
     const n = g.nodes.find((x) => x.id === r.node);
     if (n?.prim !== 'level-scanner') throw new UserError(`node ${r.node} (${n?.label}) reads the root stream, which only scanners can generate on this array`);
@@ -143,12 +153,12 @@ export function mapKernel(ir: HardwareIR, graph: SamGraph, inputs: Readonly<Reco
         return;
     }
   }
-  const { text } = writeBitstream(ir, { connections: routed.flatMap((r) => r.connections), fields }, g.kernel);
+  const { text, words } = writeBitstream(ir, { connections: routed.flatMap((r) => r.connections), fields }, g.kernel);
   const outputs = {
     levels: g.output.levels.map((l) => ({ tile: placement.get(l.writer)! })),
     vals: { tile: placement.get(g.output.values)! },
   };
-  return { ir, placement, bitstream: text, memImage, outputs };
+  return { ir, placement, bitstream: text, words, memImage, outputs };
 }
 
 /** Rebuilds the output fibertree from the writers' SRAM: each level has one fiber per coordinate of the level above. */
@@ -176,14 +186,19 @@ export async function runOnRtl(req: RtlRunRequest): Promise<RtlRunResult> {
   if (req.simulator !== 'verilator') throw new UserError(`--simulator ${req.simulator}: only verilator runs the array model so far`);
   const ir = buildIR(req.spec);
   const m = mapKernel(ir, req.graph, req.inputs);
+  // The writers' regions must hold the result: sized from the golden run before simulating.
+  const gold = req.golden ?? runGraph(req.graph, req.inputs);
+  const half = ir.spec.memDepth / 2;
+  gold.fibertree.levels.forEach((l, i) => {
+    if (l.kind !== 's') return;
+    const need = Math.max(l.seg.length, l.crd.length);
+    if (need > half) throw new UserError(`output level ${i} needs ${need} words but a writer holds ${half} (half a MEM tile): use --set memDepth=${2 ** Math.ceil(Math.log2(2 * need))} (at most 65536)`);
+  });
+  if (gold.fibertree.vals.length > ir.spec.memDepth) throw new UserError(`the output has ${gold.fibertree.vals.length} values but a MEM tile holds ${ir.spec.memDepth}: use a larger --set memDepth`);
   const model = await buildModel(ir, { log: (s) => process.stderr.write(`basalt: ${s}\n`) });
   const job = new Job();
   for (const [a, w] of m.memImage) job.memWrite(a, w);
-  for (const line of m.bitstream.split('\n')) {
-    const x = /^([0-9a-f]{8}) ([0-9a-f]{8})$/.exec(line);
-    if (x) job.cfgWrite(parseInt(x[1], 16), parseInt(x[2], 16));
-  }
-  const half = ir.spec.memDepth / 2;
+  job.bitstream(m.words);
   job.start().runDone(200_000 + 200 * m.memImage.length);
   for (const l of m.outputs.levels) job.memDump(memAddress(l.tile, segBase()), half).memDump(memAddress(l.tile, crdBase(ir)), half);
   job.memDump(memAddress(m.outputs.vals.tile, 0), ir.spec.memDepth);

@@ -9,8 +9,8 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
-import { execa } from 'execa';
-import type { HardwareIR } from '../generator/ir.ts';
+import { execa, execaSync } from 'execa';
+import { ADDRESS_INDEX_SHIFT, type HardwareIR } from '../generator/ir.ts';
 import { renderVerilog } from '../generator/emit.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -20,7 +20,7 @@ const LOCK_FILE = process.env.BASALT_BUILD_LOCK ?? '/tmp/basalt-verilator-build.
 const VERILATOR_FLAGS = [
   '--cc', '--exe', '--build', '-j', '2', '-O3', '--x-assign', 'fast', '--x-initial', 'fast',
   '-Wno-fatal', '-Wno-lint', '-Wno-style',
-  // Verilator compiles the model with -Os by default; -O2 runs markedly faster.
+  // -Os for the model code: measured faster than -O2 on large arrays (instruction cache).
   '-MAKEFLAGS', 'OPT_FAST=-Os OPT_SLOW=-O1 OPT_GLOBAL=-Os',
 ];
 
@@ -47,7 +47,7 @@ export interface ModelSources {
 function renderDriver(ir: HardwareIR): string {
   const tpl = readFileSync(join(ROOT, 'templates', 'tb_main.cpp.hbs'), 'utf8');
   return Handlebars.compile(tpl, { noEscape: true, strict: true })({
-    generatorVersion: ir.generatorVersion, archId: ir.archId, w: ir.wordWidth, nio: ir.graph.io.length, io: ir.graph.io.map((p) => ({ k: p.index })), memReadLatency: ir.memReadLatency, cfgReadLatency: ir.cfgReadLatency,
+    generatorVersion: ir.generatorVersion, archId: ir.archId, w: ir.wordWidth, addressIndexShift: ADDRESS_INDEX_SHIFT, nio: ir.graph.io.length, io: ir.graph.io.map((p) => ({ k: p.index })), memReadLatency: ir.memReadLatency, cfgReadLatency: ir.cfgReadLatency,
   });
 }
 
@@ -59,13 +59,20 @@ export function buildModel(ir: HardwareIR, opts: { log?: (s: string) => void } =
   return buildVerilatorModel({ name: ir.archId, files: renderVerilog(ir), top: 'basalt_top', driver: renderDriver(ir), noInline: ['basalt_pe_tile', 'basalt_mem_tile'] }, opts);
 }
 
+let toolchainId: string | undefined;
+/** Verilator and C++ compiler versions: part of the cache key, so an upgrade rebuilds. */
+function toolchain(): string {
+  toolchainId ??= [execaSync('verilator', ['--version'], { reject: false }).stdout, execaSync('g++', ['--version'], { reject: false }).stdout.split('\n')[0]].join('|');
+  return toolchainId;
+}
+
 /** Builds (or fetches from the cache) a flat Verilator model; the executable is `V<top>`. */
 export async function buildVerilatorModel(src: ModelSources, opts: { log?: (s: string) => void } = {}): Promise<Model> {
   const h = createHash('sha256');
   const vnames = [...src.files.keys()].filter((n) => n.endsWith('.v')).sort();
   for (const n of vnames) h.update(n).update('\0').update(src.files.get(n)!).update('\0');
   const vlt = ['`verilator_config', ...(src.noInline ?? []).map((m) => `no_inline -module "${m}"`)].join('\n') + '\n';
-  h.update(src.top).update(src.driver).update(VERILATOR_FLAGS.join(' ')).update(vlt);
+  h.update(src.top).update(src.driver).update(VERILATOR_FLAGS.join(' ')).update(vlt).update(toolchain());
   const dir = join(cacheDir(), `${src.name}-${h.digest('hex').slice(0, 12)}`);
   const exeName = `V${src.top}`;
   const exe = join(dir, 'obj', exeName);

@@ -140,6 +140,12 @@ describe('Matrix Market: valid files', () => {
     expect(at(3, 0)).toBe(-94.2528);
     expect(at(0, 3)).toBe(-94.2528);
   });
+  it('refuses absurd size lines before allocating anything', () => {
+    expect(() => parseMtx('%%MatrixMarket matrix coordinate integer general\n1000000 1000000 999999999999\n1 1 1\n', 'big.mtx')).toThrow(
+      /^big\.mtx:2: the size line declares 999999999999 entries but only \d lines follow it$/,
+    );
+    expect(() => parseMtx('%%MatrixMarket matrix coordinate integer general\n3000000000 2 1\n1 1 1\n', 'wide.mtx')).toThrow(/wide\.mtx:2: size 3000000000 x 2 is beyond the supported/);
+  });
   it('the empty 3-by-4 matrix reads', () => {
     const t = readMtx(join(DATA, 'edge', 'empty.mtx'));
     expect(t.shape).toEqual([3, 4]);

@@ -14,6 +14,9 @@ import { runGraph } from '../golden/run-graph.ts';
 import { evaluate } from '../golden/reference.ts';
 import { tensorDiff } from '../formats/tensor.ts';
 import { readBitstream } from '../compiler/bitstream.ts';
+import { nodeMode } from '../compiler/place.ts';
+import { configAddress, fieldOf } from '../generator/ir.ts';
+import { mappedHash } from './helpers/map-hash.ts';
 
 const ir = presetIR('default');
 
@@ -37,18 +40,39 @@ describe('kernels on the RTL (default array, Verilator)', () => {
     }
   });
 
-  it('maps through a bitstream of this arch, deterministically', () => {
-    const c = TABLE.find((k) => k.name.startsWith('SpMV CSR'))!;
-    const dims = uniformDims(c, 6);
+  it('maps deterministically: the same bitstream and memory image in another process', async () => {
+    const name = TABLE.find((k) => k.name.startsWith('SpMV CSR'))!.name;
+    const other = await execa('node', ['bin/run-ts.js', 'test/helpers/map-hash.ts', name, '9']);
+    expect(other.stdout.trim()).toBe(mappedHash(name, 9));
+    expect(mappedHash(name, 10)).not.toBe(mappedHash(name, 9));
+  });
+
+  it('configures every placed node with its mode, through a bitstream of this arch', () => {
+    const c = TABLE.find((k) => k.name.startsWith('SDDMM'))!;
+    const dims = uniformDims(c, 5);
     const { graph } = graphOf(c, dims);
-    const inputs = randomInputs(c, dims, 0.5, 9);
-    const a = mapKernel(ir, graph, inputs);
-    const b = mapKernel(ir, graph, inputs);
-    expect(a.bitstream).toBe(b.bitstream);
-    expect(a.memImage).toEqual(b.memImage);
-    expect(readBitstream(ir, a.bitstream).length).toBeGreaterThan(10);
-    // Repeats of the root stream are wires in hardware.
-    expect(elideRootRepeats(graph).nodes.every((n) => n.prim !== 'repeat' || !graph.roots.some((r) => r.node === n.id))).toBe(true);
+    const m = mapKernel(ir, graph, randomInputs(c, dims, 0.5, 4));
+    const words = new Map(readBitstream(ir, m.bitstream).map((w) => [w.address, w.data]));
+    const g = elideRootRepeats(graph);
+    expect(m.placement.size).toBe(g.nodes.length);
+    for (const n of g.nodes) {
+      const tile = m.placement.get(n.id)!;
+      expect(ir.tiles[tile].kind).toBe(nodeMode(n).kind);
+      const f = fieldOf(ir, tile, 'mode');
+      expect(((words.get(configAddress(tile, f.reg)) ?? 0) >>> f.lsb) & (2 ** f.width - 1), n.label).toBe(nodeMode(n).code);
+    }
+    // No two nodes share a tile.
+    expect(new Set(m.placement.values()).size).toBe(m.placement.size);
+  });
+
+  it('turns a repeat of the root stream into a wire (SpMV broadcasts c along i)', () => {
+    const c = TABLE.find((k) => k.name.startsWith('SpMV CSR'))!;
+    const { graph } = graphOf(c, uniformDims(c, 4));
+    const rootRepeats = graph.nodes.filter((n) => n.prim === 'repeat' && graph.roots.some((r) => r.node === n.id));
+    expect(rootRepeats.length).toBe(1);
+    const g = elideRootRepeats(graph);
+    expect(g.nodes.length).toBe(graph.nodes.length - 1);
+    expect(g.edges.some((e) => e.from.node === rootRepeats[0].id || e.to.node === rootRepeats[0].id)).toBe(false);
   });
 
   it('runs SpMV on a real SuiteSparse matrix through the CLI (west0067, CSR)', async () => {
@@ -60,6 +84,13 @@ describe('kernels on the RTL (default array, Verilator)', () => {
     expect(j.simulator).toBe('verilator');
     expect(j.cycles).toBeGreaterThanOrEqual(j.idealCycles);
     expect(j.cycles).toBeLessThan(j.idealCycles * 1.5);
+  });
+
+  it('refuses coordinates that do not fit the datapath', async () => {
+    const r = await execa('node', ['bin/basalt.js', 'run', '--preset', 'default', '--expr', 'x(i)=b(i)*c(i)',
+      '--input', 'b=random:100000:0.00002:1', '--input', 'c=random:100000:0.00002:2'], { reject: false });
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr.trim()).toMatch(/^basalt: tensor \w: mode 0 has size 100000, but coordinates on the 16-bit datapath reach 65535/);
   });
 
   it('refuses an input too large for a MEM tile, naming the tensor', async () => {

@@ -39,13 +39,17 @@ export function registerDemo(program: Command): void {
       const t0 = performance.now();
       const ir = buildIR(loadSpec(opts, 'default'));
       const files = renderAll(ir);
-      writeOutputs(files, opts.out);
+      try {
+        writeOutputs(files, opts.out);
+      } catch (e) {
+        throw new UserError(`--out ${opts.out}: ${(e as Error).message}`);
+      }
       const genSeconds = (performance.now() - t0) / 1000;
       say(`gen    ${ir.archId}: ${ir.spec.width}x${ir.spec.height}, ${ir.graph.nodes.length} routing nodes -> ${opts.out} (${genSeconds.toFixed(2)} s)`);
 
       const lint = await lintVerilog(files, 'basalt_top');
       say(`lint   verilator -Wall: ${lint.warnings.length} warnings`);
-      if (!lint.ok) throw new UserError(`lint failed:\n${lint.warnings.join('\n')}`);
+      if (!lint.ok) throw new UserError(`lint failed with ${lint.warnings.length} warning(s), first: ${lint.warnings[0] ?? '(verilator exited non-zero)'}`);
 
       const syn = await synthesize(files, 'basalt_pe_tile');
       const peCells = flatCells(syn, 'basalt_pe_tile');

@@ -105,7 +105,7 @@ export async function executeRun(opts: RunOptions) {
     output = golden.output;
     cycles = idealCycles = golden.idealCycles;
   } else {
-    const r = await rtl({ spec, kernel, graph, inputs, simulator });
+    const r = await rtl({ spec, kernel, graph, inputs, simulator, golden });
     output = r.output;
     cycles = r.cycles;
     idealCycles = golden.idealCycles;
