@@ -17,6 +17,7 @@ import { readBitstream } from '../compiler/bitstream.ts';
 import { nodeMode } from '../compiler/place.ts';
 import { configAddress, fieldOf } from '../generator/ir.ts';
 import { mappedHash } from './helpers/map-hash.ts';
+import { mulberry32 } from '../golden/random.ts';
 
 const ir = presetIR('default');
 
@@ -73,6 +74,23 @@ describe('kernels on the RTL (default array, Verilator)', () => {
     const g = elideRootRepeats(graph);
     expect(g.nodes.length).toBe(graph.nodes.length - 1);
     expect(g.edges.some((e) => e.from.node === rootRepeats[0].id || e.to.node === rootRepeats[0].id)).toBe(false);
+  });
+
+  it.each([16, 32] as const)('wraps exactly like the reference at %i bits (values near the limits)', async (dw) => {
+    const arch = dw === 16 ? ir : presetIR('tiny', { dataWidth: 32, memWidth: 32, width: 6 });
+    const r = mulberry32(dw);
+    const big = () => Math.floor((r() * 2 - 1) * 2 ** (dw - 1));
+    for (const name of ['vector mul', 'residual', 'MatTransMul scaled (constants)']) {
+      const c = TABLE.find((k) => k.name === name)!;
+      const dims = uniformDims(c, 6);
+      const { kernel, graph } = graphOf(c, dims, dw);
+      // Random patterns, values spread over the whole signed range: products and sums wrap.
+      const inputs = Object.fromEntries(Object.entries(randomInputs(c, dims, 0.7, 11)).map(([t, x]) => [t, { ...x, values: x.values.map(big) }]));
+      const ref = evaluate(kernel.assignment, inputs, { dataWidth: dw, outputShape: kernel.output.shape });
+      expect(ref.values.some((v) => Math.abs(v) > 2 ** (dw - 2)), 'values really are large').toBe(true);
+      const out = await runOnRtl({ spec: arch.spec, kernel, graph, inputs, simulator: 'verilator' });
+      expect(tensorDiff(out.output, ref), `${name} at ${dw} bits`).toBeNull();
+    }
   });
 
   it('runs SpMV on a real SuiteSparse matrix through the CLI (west0067, CSR)', async () => {
