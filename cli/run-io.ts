@@ -77,16 +77,25 @@ export function checkOutputPath(path: string, order: number): void {
 /** Writes every file or none: all go to temporary names first, then are renamed into place. */
 export function writeAllOrNothing(files: readonly { path: string; text: string }[]): void {
   const temps: string[] = [];
+  const renamed: string[] = [];
+  const madeDirs: string[] = [];
   try {
     for (const f of files) {
-      mkdirSync(dirname(f.path), { recursive: true });
+      // Remember the first directory this call creates, to remove it again on failure.
+      const made = mkdirSync(dirname(f.path), { recursive: true });
+      if (made) madeDirs.push(made);
       const tmp = join(dirname(f.path), `.${basename(f.path)}.${process.pid}.tmp`);
       temps.push(tmp);
       writeFileSync(tmp, f.text);
     }
-    files.forEach((f, k) => renameSync(temps[k], f.path));
+    files.forEach((f, k) => {
+      renameSync(temps[k], f.path);
+      renamed.push(f.path);
+    });
   } catch (e) {
     for (const t of temps) rmSync(t, { force: true });
+    for (const r of renamed) rmSync(r, { force: true });
+    for (const d of madeDirs.reverse()) rmSync(d, { recursive: true, force: true });
     throw new InputError(`cannot write the results: ${(e as Error).message}`);
   }
 }

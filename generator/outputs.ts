@@ -57,7 +57,8 @@ export function renderAll(ir: HardwareIR): Map<string, string> {
 /** Writes `files` into `outDir` atomically: a sibling temp dir is filled, then renamed into place. */
 export function writeOutputs(files: Map<string, string>, outDir: string): void {
   const dir = resolve(outDir);
-  mkdirSync(dirname(dir), { recursive: true });
+  // The first directory created here is removed again if writing fails.
+  const madeParent = mkdirSync(dirname(dir), { recursive: true });
   const tmp = join(dirname(dir), `.${basename(dir)}.tmp-${process.pid}`);
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(tmp);
@@ -70,6 +71,9 @@ export function writeOutputs(files: Map<string, string>, outDir: string): void {
       rmSync(dir, { recursive: true });
     }
     renameSync(tmp, dir);
+  } catch (e) {
+    if (madeParent) rmSync(madeParent, { recursive: true, force: true });
+    throw e;
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
