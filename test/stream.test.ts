@@ -8,7 +8,8 @@ import { presetIR } from './helpers/arch.ts';
 import { buildModel, type Model } from '../sim/verilator.ts';
 import { Job, runJob } from '../sim/job.ts';
 import { planStreams, runStreamCheck } from '../sim/stream-check.ts';
-import { writeBitstream } from '../compiler/bitstream.ts';
+import { readBitstream, writeBitstream } from '../compiler/bitstream.ts';
+import { configAddress, fieldOf } from '../generator/ir.ts';
 
 const ir = presetIR('default');
 let model: Model;
@@ -37,6 +38,26 @@ describe('streaming through the default array (Verilator)', () => {
     expect(res.runs[2].cycles).toBeLessThanOrEqual(N + 2 * res.longestPath + 8);
     // Stalls really happened: the stalled runs take longer.
     expect(res.runs[0].cycles).toBeGreaterThan(N * 1.2);
+  });
+
+  it('a config write stops the cores until the next start (no half-configured run moves tokens)', async () => {
+    const plan = planStreams(ir);
+    const words = readBitstream(ir, plan.bitstream);
+    const pe = plan.passTiles[0];
+    const f = fieldOf(ir, pe, 'mode');
+    const modeWord = words.find((w) => w.address === configAddress(pe, f.reg))!;
+    const flow = plan.flows[2]; // border -> PE core (pass) -> border
+    const src = ir.nodeById.get(flow.source)!.ioIndex!;
+    const dst = ir.nodeById.get(flow.sinks[0])!.ioIndex!;
+    const job = new Job().bitstream(words).start()
+      .source({ port: src, words: [1, 2, 3], seed: 1, stall: 0 }).sink({ port: dst, expect: 3, seed: 1, stall: 0 }).runStreams(300)
+      .cfgWrite(modeWord.address, modeWord.data)
+      .source({ port: src, words: [4, 5, 6], seed: 1, stall: 0 }).sink({ port: dst, expect: 3, seed: 1, stall: 0 }).runStreams(300);
+    const res = await runJob(model.exe, job);
+    expect(res.streamRuns[0].ok).toBe(true);
+    expect(res.streamRuns[0].sinks.get(dst)).toEqual([1, 2, 3]);
+    expect(res.streamRuns[1].ok).toBe(false);
+    expect(res.streamRuns[1].sinks.get(dst)).toEqual([]);
   });
 
   it('a missing hop starves the destination (the check can fail)', async () => {
