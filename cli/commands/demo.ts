@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
 import { addArchOptions, loadSpec, type ArchOptions } from '../arch-options.ts';
 import { UserError } from '../errors.ts';
-import { buildIR } from '../../generator/ir.ts';
-import { renderAll, writeOutputs } from '../../generator/outputs.ts';
+import { generateInto } from './gen.ts';
 import { lintVerilog } from '../../sim/lint.ts';
 import { flatCells, synthesize } from '../../synth/yosys.ts';
 import { buildModel } from '../../sim/verilator.ts';
@@ -37,13 +36,7 @@ export function registerDemo(program: Command): void {
       const tokens = Number(opts.tokens);
       if (!Number.isInteger(tokens) || tokens < 1) throw new UserError(`--tokens '${opts.tokens}': expected a positive integer`);
       const t0 = performance.now();
-      const ir = buildIR(loadSpec(opts, 'default'));
-      const files = renderAll(ir);
-      try {
-        writeOutputs(files, opts.out);
-      } catch (e) {
-        throw new UserError(`--out ${opts.out}: ${(e as Error).message}`);
-      }
+      const { ir, files } = generateInto(loadSpec(opts, 'default'), opts.out);
       const genSeconds = (performance.now() - t0) / 1000;
       say(`gen    ${ir.archId}: ${ir.spec.width}x${ir.spec.height}, ${ir.graph.nodes.length} routing nodes -> ${opts.out} (${genSeconds.toFixed(2)} s)`);
 
