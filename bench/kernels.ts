@@ -7,11 +7,11 @@
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PRESETS, validateSpec } from '../generator/spec.ts';
-import { TABLE, graphOf, randomInputs, uniformDims } from '../test/helpers/kernels.ts';
+import { TABLE, graphOf, randomInputs, uniformDims } from '../flow/kernel-table.ts';
 import { runOnRtl } from '../sim/run-kernel.ts';
 import { runGraph } from '../golden/run-graph.ts';
 import { tensorDiff } from '../formats/tensor.ts';
-import { executeRun } from '../cli/commands/run.ts';
+import { executeRun } from '../flow/run.ts';
 
 const spec = validateSpec(PRESETS.default);
 console.log('kernel                              cycles   ideal  ratio   wall ms  exact');
@@ -37,6 +37,6 @@ const real = [
 ];
 for (const k of real) {
   const t0 = performance.now();
-  const { report } = await executeRun({ preset: 'default', expr: k.expr, format: k.format, input: k.input, values: 'seed:1', simulator: 'verilator' });
+  const { report } = await executeRun({ spec, expr: k.expr, format: k.format, input: k.input, values: 'seed:1', simulator: 'verilator' });
   console.log(`${k.title.padEnd(34)} ${String(report.cycles).padStart(7)} ${String(report.idealCycles).padStart(7)} ${(report.cycles / report.idealCycles).toFixed(2).padStart(6)} ${(performance.now() - t0).toFixed(0).padStart(9)}  ${report.match}`);
 }

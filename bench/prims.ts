@@ -11,8 +11,8 @@
 import { PRESETS, validateSpec } from '../generator/spec.ts';
 import { buildIR } from '../generator/ir.ts';
 import { renderVerilog } from '../generator/emit.ts';
-import { modeOf, type TileKindName } from '../generator/cores.ts';
-import { CORE_PRIMS, primModules } from '../generator/core-context.ts';
+import { primMode, type TileKindName } from '../generator/cores.ts';
+import { coreModules, primModules } from '../generator/core-context.ts';
 import {
   buildCoreHarness, firstMismatch, itemCycleBound, maxStreamTokens, randomHarnessCases, runPrimJob, HARNESS_PRIMS,
   type HarnessCase,
@@ -41,7 +41,7 @@ console.log('  latency max: most cycles over the item bound in one case; long: c
 console.log(`${'primitive'.padEnd(14)}${pad('random: cyc/tok', 17)}${pad('cyc/bound', 11)}${pad('latency max', 13)}${pad('long: cyc/tok', 15)}${pad('cyc/bound', 11)}`);
 const speed: Record<string, { cycles: number; seconds: number }> = { pe: { cycles: 0, seconds: 0 }, mem: { cycles: 0, seconds: 0 } };
 for (const prim of HARNESS_PRIMS) {
-  const kind = modeOf(prim).kind;
+  const kind = primMode(prim).kind;
   const figures = async (cases: HarnessCase[]) => {
     const job = await runPrimJob(ir, models[kind]!, cases, { stall: 0 });
     speed[kind].cycles += job.simCycles;
@@ -79,9 +79,9 @@ for (const kind of ['pe', 'mem'] as const) {
   const tile = flatCells(r, `basalt_${kind}_tile`);
   const core = flatCells(r, `basalt_${kind}_core`);
   console.log(`${kind.toUpperCase()} tile: ${tile} cells, of which the core (all primitives, buffers, muxes) ${core}`);
-  for (const p of CORE_PRIMS[kind]) console.log(`  ${p.module.padEnd(28)} ${pad(flatCells(r, p.module), 6)}  (${p.modes.join(', ')})`);
+  for (const m of coreModules(kind)) console.log(`  ${m.module.padEnd(28)} ${pad(flatCells(r, m.module), 6)}  (${m.prims.map((d) => d.name).join(', ')})`);
 }
-for (const m of primModules().filter((x) => x.module.startsWith('basalt_ibuf'))) {
+for (const m of primModules(ir).filter((x) => x.module.startsWith('basalt_ibuf'))) {
   const r = await synthesize(files, m.module);
   console.log(`  ${m.module.padEnd(28)} ${pad(flatCells(r, m.module), 6)}  (per core input)`);
 }

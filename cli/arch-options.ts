@@ -1,7 +1,7 @@
 /** The array-selection options shared by gen, synth, prim and run. */
 import { existsSync, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { UserError } from './errors.ts';
+import { UserError } from '../base/errors.ts';
 import { PRESETS, applyOverrides, validateSpec, type ArchSpec } from '../generator/spec.ts';
 
 export interface ArchOptions {

@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { UserError } from './errors.ts';
+import { UserError } from '../base/errors.ts';
 import { registerCommands } from './commands/index.ts';
 
 const program = new Command();

@@ -6,7 +6,7 @@
  */
 import type { HardwareIR } from '../generator/ir.ts';
 import { configAddress, decodeAddress, fieldOf } from '../generator/ir.ts';
-import { UserError } from '../cli/errors.ts';
+import { UserError } from '../base/errors.ts';
 
 export interface BitstreamWord {
   readonly address: number;

@@ -4,16 +4,13 @@
  * deterministic: nodes in breadth-first order from the roots, each on the free
  * tile closest to its already placed neighbours.
  */
+import { CapacityError } from '../base/errors.ts';
+import { primMode } from '../generator/cores.ts';
 import type { HardwareIR } from '../generator/ir.ts';
-import type { SamGraph } from './sam-graph-types.ts';
-import { modeOf } from '../generator/cores.ts';
-import { UserError } from '../cli/errors.ts';
+import type { GraphNode, SamGraph } from '../sam/graph.ts';
 
-/** The tile mode that runs a graph node (a level writer in 'vals' mode is the value writer). */
-export function nodeMode(node: SamGraph['nodes'][number]): ReturnType<typeof modeOf> {
-  if (node.prim === 'level-writer' && node.config.mode === 'vals') return modeOf('value-writer');
-  return modeOf(node.prim);
-}
+/** The tile kind and mode that run a graph node. */
+export const nodeMode = (node: GraphNode): ReturnType<typeof primMode> => primMode(node.prim);
 
 export type Placement = Map<string, number>;
 
@@ -22,7 +19,7 @@ export function placeGraph(ir: HardwareIR, g: SamGraph): Placement {
   for (const n of g.nodes) need[nodeMode(n).kind]++;
   const have = { pe: ir.tiles.filter((t) => t.kind === 'pe').length, mem: ir.tiles.filter((t) => t.kind === 'mem').length };
   for (const k of ['pe', 'mem'] as const) {
-    if (need[k] > have[k]) throw new UserError(`kernel needs ${need[k]} ${k.toUpperCase()} tiles, the array (${ir.spec.width}x${ir.spec.height}) has ${have[k]}: use a larger --preset or --set width/height`);
+    if (need[k] > have[k]) throw new CapacityError(`kernel needs ${need[k]} ${k.toUpperCase()} tiles, the array (${ir.spec.width}x${ir.spec.height}) has ${have[k]}: use a larger --preset or --set width/height`);
   }
   const neighbours = new Map<string, string[]>(g.nodes.map((n) => [n.id, []]));
   for (const e of g.edges) {

@@ -11,8 +11,8 @@
  * levels are j then k, so j must come before k.
  */
 import { defaultFormat, parseFormat, type FiberFormat } from '../formats/fibertree.ts';
-import { accesses, accessToString, indexVariables, parseExpression, ParseError, type Access, type Assignment } from './parse.ts';
-import { placeReductions, type ReducedExpr } from './reductions.ts';
+import { accesses, accessToString, indexVariables, parseExpression, ParseError, type Access, type Assignment } from '../lang/parse.ts';
+import { placeReductions, type ReducedExpr } from '../lang/reductions.ts';
 
 export interface TensorInfo {
   readonly name: string;

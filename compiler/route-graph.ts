@@ -5,11 +5,11 @@
  * the front and everything is routed again, a few times, before giving up.
  */
 import type { HardwareIR } from '../generator/ir.ts';
-import type { SamGraph } from './sam-graph-types.ts';
+import type { SamGraph } from '../sam/graph.ts';
 import { cbNodeId, coreOutNodeId } from '../generator/routing-graph.ts';
 import { routeNet, RouteError, type RoutedNet } from './route.ts';
 import { nodeMode, type Placement } from './place.ts';
-import { UserError } from '../cli/errors.ts';
+import { CapacityError } from '../base/errors.ts';
 
 /** Core port of a node's stream port (input or output), through the mode's port map. */
 export function corePort(ir: HardwareIR, g: SamGraph, nodeId: string, port: string, dir: 'inputs' | 'outputs'): string {
@@ -17,11 +17,8 @@ export function corePort(ir: HardwareIR, g: SamGraph, nodeId: string, port: stri
   if (!node) throw new Error(`no node ${nodeId}`);
   const m = nodeMode(node);
   const map = ir.kinds[m.kind].core.modePorts[m.mode][dir];
-  const direct = map[port];
-  if (direct) return direct;
-  // The value writer takes the stream the graph names after the level writer's input.
-  const only = Object.values(map);
-  if (only.length === 1) return only[0];
+  const p = map[port];
+  if (p) return p;
   throw new Error(`mode ${m.mode} has no ${dir === 'inputs' ? 'input' : 'output'} stream '${port}' (node ${nodeId})`);
 }
 
@@ -70,5 +67,5 @@ export function routeGraph(ir: HardwareIR, nets: readonly GraphNet[], attempts =
     if (failed < 0) return routed;
     order = [failed, ...order.filter((i) => i !== failed)];
   }
-  throw new UserError(`routing failed after ${attempts} attempts (${lastError}); try more --set tracks or a larger array`);
+  throw new CapacityError(`routing failed after ${attempts} attempts (${lastError}); try more --set tracks or a larger array`);
 }

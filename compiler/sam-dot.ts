@@ -1,5 +1,5 @@
 /** Graphviz rendering of a SAM graph: MEM nodes green, PE nodes orange; edge style by stream kind (as SAM's .gv files). */
-import { ROOT_NODE, type EdgeKind, type SamGraph } from './sam-graph-types.ts';
+import { ROOT_NODE, type EdgeKind, type SamGraph } from '../sam/graph.ts';
 
 const EDGE_STYLE: Record<EdgeKind, string> = { crd: 'dashed', ref: 'bold', val: 'solid', repsig: 'dotted' };
 const quote = (s: string) => `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;

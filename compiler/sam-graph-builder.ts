@@ -1,8 +1,6 @@
-/** Incremental construction of a SamGraph, checking port names against PRIM_PORTS as it goes. */
-import { PRIM_PORTS, type AnyPrimName } from '../golden/prims/index.ts';
-import {
-  ROOT_NODE, tileOf, type EdgeKind, type GraphEdge, type GraphNode, type NodeBinding, type NodeConfigs, type PortRef,
-} from './sam-graph-types.ts';
+/** Incremental construction of a SamGraph, checking port names against the primitive definitions as it goes. */
+import { ROOT_NODE, type EdgeKind, type GraphEdge, type GraphNode, type NodeBinding, type PortRef } from '../sam/graph.ts';
+import { primDef, type NodeConfigOf, type PrimName } from '../sam/prims/index.ts';
 
 /** The root reference stream `0, D`, as a source port. */
 export const ROOT: PortRef = { node: ROOT_NODE, port: 'ref' };
@@ -13,9 +11,9 @@ export class GraphBuilder {
   readonly roots: PortRef[] = [];
   private readonly byId = new Map<string, GraphNode>();
 
-  add<P extends AnyPrimName>(prim: P, config: NodeConfigs[P], label: string, extra: { binding?: NodeBinding; indexVar?: string } = {}): string {
+  add<P extends PrimName>(prim: P, config: NodeConfigOf<P>, label: string, extra: { binding?: NodeBinding; indexVar?: string } = {}): string {
     const id = `n${this.nodes.length}`;
-    const node = { id, prim, config, label, tile: tileOf(prim), ...extra } as GraphNode;
+    const node = { id, prim, config, label, tile: primDef(prim).tile, ...extra } as GraphNode;
     this.nodes.push(node);
     this.byId.set(id, node);
     return id;
@@ -25,7 +23,7 @@ export class GraphBuilder {
   out(node: string, port: string): PortRef {
     const n = this.byId.get(node);
     if (!n) throw new Error(`sam-graph: no node ${node}`);
-    if (!PRIM_PORTS[n.prim].outputs.includes(port)) throw new Error(`sam-graph: ${n.prim} has no output '${port}'`);
+    if (!primDef(n.prim).outputs.some((p) => p.name === port)) throw new Error(`sam-graph: ${n.prim} has no output '${port}'`);
     return { node, port };
   }
 
@@ -33,7 +31,7 @@ export class GraphBuilder {
   connect(from: PortRef, node: string, port: string, kind: EdgeKind): void {
     const n = this.byId.get(node);
     if (!n) throw new Error(`sam-graph: no node ${node}`);
-    if (!PRIM_PORTS[n.prim].inputs.includes(port)) throw new Error(`sam-graph: ${n.prim} has no input '${port}'`);
+    if (!primDef(n.prim).inputs.some((p) => p.name === port)) throw new Error(`sam-graph: ${n.prim} has no input '${port}'`);
     if (this.edges.some((e) => e.to.node === node && e.to.port === port) || this.roots.some((r) => r.node === node && r.port === port)) {
       throw new Error(`sam-graph: input ${node}.${port} is driven twice`);
     }

@@ -36,17 +36,17 @@
  * Output: one level writer per (compressed) output level, outer levels after
  * crd-drop where an inner fiber may be empty; a value writer for the values.
  */
-import { wrapAdd, wrapMul, wrapSub } from '../golden/arith.ts';
-import type { AluOp } from '../golden/prims/index.ts';
-import { reducedToString, type ReducedExpr, type Sum } from './reductions.ts';
+import { wrapAdd, wrapMul, wrapSub } from '../sam/arith.ts';
+import type { AluOp } from '../sam/prims/index.ts';
+import { reducedToString, type ReducedExpr, type Sum } from '../lang/reductions.ts';
 import type { Kernel } from './resolve.ts';
 import { GraphBuilder, ROOT } from './sam-graph-builder.ts';
-import {
-  UnsupportedKernelError, type InputBinding, type OutputBinding, type PortRef, type SamGraph,
-} from './sam-graph-types.ts';
+import type { InputBinding, OutputBinding, PortRef, SamGraph } from '../sam/graph.ts';
+import { UnsupportedKernelError } from './errors.ts';
 import { analyseScopes, hoistSums, type Leaf, type SpaccPlan } from './sam-scopes.ts';
 
-export * from './sam-graph-types.ts';
+export * from '../sam/graph.ts';
+export { UnsupportedKernelError } from './errors.ts';
 export { toDot } from './sam-dot.ts';
 
 export interface SamGraphOptions {
@@ -387,15 +387,15 @@ export function buildSamGraph(k: Kernel, opts: SamGraphOptions): SamGraph {
   }
   const writers = lv.map((v, level) => {
     // Below the top, a fiber is written only if it has a coordinate: crd-drop removed the parents of empty ones.
-    const id = b.add('level-writer', { mode: 'crd', dropEmpty: level > 0 }, `write ${out.name}.${v}`, {
+    const id = b.add('level-writer', { dropEmpty: level > 0 }, `write ${out.name}.${v}`, {
       binding: { kind: 'output-level', tensor: out.name, level },
       indexVar: v,
     });
     b.connect(crds[level], id, 'in_crd', 'crd');
     return { level, indexVar: v, writer: id };
   });
-  const valsWriter = b.add('level-writer', { mode: 'vals' }, `write ${out.name} vals`, { binding: { kind: 'output-vals', tensor: out.name } });
-  b.connect(result.port, valsWriter, 'in_crd', 'val');
+  const valsWriter = b.add('value-writer', {}, `write ${out.name} vals`, { binding: { kind: 'output-vals', tensor: out.name } });
+  b.connect(result.port, valsWriter, 'in_val', 'val');
   const output: OutputBinding = { tensor: out.name, format: out.format.text, shape: out.shape, levels: writers, values: valsWriter };
 
   return {

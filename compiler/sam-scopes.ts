@@ -20,10 +20,10 @@
  * innermost first. Two or more late variables (the outer product, order k,i,j)
  * would need a multi-level accumulator (SAM SpAcc2): refused.
  */
-import { accessToString, type Access } from './parse.ts';
-import type { ReducedExpr, Sum } from './reductions.ts';
+import { accessToString, type Access } from '../lang/parse.ts';
+import type { ReducedExpr, Sum } from '../lang/reductions.ts';
 import type { Kernel, TensorInfo } from './resolve.ts';
-import { UnsupportedKernelError } from './sam-graph-types.ts';
+import { UnsupportedKernelError } from './errors.ts';
 
 export interface Leaf {
   readonly id: number;

@@ -1,4 +1,4 @@
-import { UserError } from '../cli/errors.ts';
+import { UserError } from '../base/errors.ts';
 
 /**
  * A tensor file that cannot be read. The message always names the file and,

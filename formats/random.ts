@@ -2,7 +2,7 @@
  * Seeded random sparse tensors (`--input T=random:SHAPE:DENSITY:SEED`).
  * Same (shape, density, seed) -> same tensor on every machine.
  */
-import { mulberry32 } from '../golden/random.ts';
+import { mulberry32 } from '../base/prng.ts';
 import { InputError } from './errors.ts';
 import { SEED_VALUE_MAGNITUDE } from './values.ts';
 import type { Tensor } from './tensor.ts';

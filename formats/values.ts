@@ -3,7 +3,7 @@
  * Real files (SuiteSparse, the DNN layer) need an explicit choice: silently
  * rounding 0.0625 to 0 would compute on a different matrix than the user named.
  */
-import { mulberry32 } from '../golden/random.ts';
+import { mulberry32 } from '../base/prng.ts';
 import { InputError } from './errors.ts';
 import type { Tensor } from './tensor.ts';
 

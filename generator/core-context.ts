@@ -1,62 +1,45 @@
 /**
- * Template context of the tile cores (templates/basalt_core.v.hbs) and of the
- * primitive modules (templates/prims/*.v.hbs): which primitive modules each
- * core holds, the mode that enables each, and every mux of streams, config
- * and SRAM ports between them. The stream -> core port mapping comes from
- * cores.ts (modePorts); nothing here re-derives it.
+ * Template contexts of the tile cores (templates/basalt_core.v.hbs) and of the
+ * primitive modules (templates/prims/*.v.hbs). Which modules a core holds, the
+ * modes that enable each, and every mux of streams, config and SRAM ports
+ * between them come from the primitive definitions (through cores.ts);
+ * nothing here names a primitive.
  */
+import { bitsFor, slice } from '../base/bits.ts';
+import type { AnyPrimitiveDef } from '../sam/prims/index.ts';
+import { tokenBits, type TokenBits } from '../sam/tokens.ts';
+import { archParams, kindPrims, TILE_KINDS, type TileKindName } from './cores.ts';
 import type { HardwareIR } from './ir.ts';
 import type { TileKind } from './tile-kind.ts';
-import type { TileKindName } from './cores.ts';
-import { bitsFor, slice } from './bits.ts';
-import { ALU_OP_NAMES, aluOpcode, type AluOpName } from './alu-ops.ts';
 
-/** One primitive module instance inside a core. */
-export interface PrimRtl {
-  /** Module name = file name without `.v`, rendered from templates/prims/<module>.v.hbs. */
+/** One primitive module instance inside a core: the module and the primitives (modes) it runs. */
+export interface CoreModule {
   readonly module: string;
   readonly inst: string;
-  /** Core modes it runs (the joiner runs intersect and union). */
-  readonly modes: readonly string[];
-  /** Inputs it may pop two tokens from at once (a coordinate and its merged stop). */
-  readonly peek: readonly string[];
-  /** Config fields it reads (port cfg_<name>). */
-  readonly cfg: readonly string[];
-  /** Extra inputs: port -> expression. */
-  readonly extra?: Readonly<Record<string, string>>;
-  /** SRAM port A use (read: ma_re/ma_addr/ma_rdata; write: ma_we/ma_addr/ma_wdata) and port B reads. */
-  readonly memA?: 'read' | 'write';
-  readonly memB?: boolean;
+  readonly prims: readonly AnyPrimitiveDef[];
 }
 
-export const CORE_PRIMS: Readonly<Record<TileKindName, readonly PrimRtl[]>> = {
-  pe: [
-    { module: 'basalt_prim_alu', inst: 'u_alu', modes: ['alu'], peek: [], cfg: ['op', 'const', 'const_en'] },
-    { module: 'basalt_prim_joiner', inst: 'u_join', modes: ['intersect', 'union'], peek: [], cfg: [], extra: { is_union: 'm_union' } },
-    { module: 'basalt_prim_reduce', inst: 'u_reduce', modes: ['reduce'], peek: [], cfg: [] },
-    { module: 'basalt_prim_repeat', inst: 'u_repeat', modes: ['repeat'], peek: ['in_ref'], cfg: [] },
-    { module: 'basalt_prim_repeat_sig', inst: 'u_repsig', modes: ['repeat-sig'], peek: [], cfg: [] },
-    { module: 'basalt_prim_crd_drop', inst: 'u_crd_drop', modes: ['crd-drop'], peek: ['in_outer'], cfg: [] },
-    { module: 'basalt_prim_crd_hold', inst: 'u_crd_hold', modes: ['crd-hold'], peek: ['in_outer'], cfg: [] },
-  ],
-  mem: [
-    {
-      module: 'basalt_prim_level_scanner', inst: 'u_scan', modes: ['level-scanner'], peek: [],
-      cfg: ['root', 'dense', 'dim', 'seg_base', 'crd_base'], memA: 'read', memB: true,
-    },
-    { module: 'basalt_prim_level_writer', inst: 'u_lwr', modes: ['level-writer'], peek: [], cfg: ['seg_base', 'crd_base', 'drop_empty'], memA: 'write' },
-    { module: 'basalt_prim_value_array', inst: 'u_vals', modes: ['value-array'], peek: [], cfg: ['val_base'], memB: true },
-    { module: 'basalt_prim_value_writer', inst: 'u_vwr', modes: ['value-writer'], peek: [], cfg: ['val_base'], memA: 'write' },
-  ],
-};
+/** The modules of a tile kind's core: one instance per module, shared by the primitives that name it. */
+export function coreModules(kind: TileKindName): CoreModule[] {
+  const byModule = new Map<string, AnyPrimitiveDef[]>();
+  for (const d of kindPrims(kind)) {
+    const list = byModule.get(d.rtl!.module) ?? [];
+    list.push(d);
+    byModule.set(d.rtl!.module, list);
+  }
+  return [...byModule].map(([module, prims]) => ({ module, inst: `u_${module.replace(/^basalt_prim_/, '')}`, prims }));
+}
 
 /** Input buffers: 2 entries; 3 (and a second-token view) where a mode pops two tokens at once. */
 export const IBUF = { plain: { module: 'basalt_ibuf', depth: 2 }, peek: { module: 'basalt_ibuf_peek', depth: 3 } } as const;
 
+const needsPeek = (kind: TileKindName) => kindPrims(kind).some((d) => (d.rtl!.peek ?? []).length > 0);
+
 /** The Verilog files (names) a core of this kind needs, core first. */
 export function coreFiles(kind: TileKindName): string[] {
-  const bufs = CORE_PRIMS[kind].some((p) => p.peek.length > 0) ? [IBUF.plain.module, IBUF.peek.module] : [IBUF.plain.module];
-  return [`basalt_${kind}_core.v`, ...bufs.map((m) => `${m}.v`), ...CORE_PRIMS[kind].map((p) => `${p.module}.v`), ...(kind === 'mem' ? ['basalt_sram.v'] : [])];
+  const bufs = needsPeek(kind) ? [IBUF.plain.module, IBUF.peek.module] : [IBUF.plain.module];
+  const hasSram = kindPrims(kind).some((d) => d.rtl!.sramA || d.rtl!.sramB);
+  return [`basalt_${kind}_core.v`, ...bufs.map((m) => `${m}.v`), ...coreModules(kind).map((m) => `${m.module}.v`), ...(hasSram ? ['basalt_sram.v'] : [])];
 }
 
 const modeId = (mode: string) => `m_${mode.replace(/-/g, '_')}`;
@@ -66,15 +49,34 @@ const anyMode = (modes: readonly string[]) => (modes.length === 1 ? modeId(modes
 const andOr = (width: number, terms: readonly { sel: string; value: string }[]) =>
   terms.length ? terms.map((t) => `({${width}{${t.sel}}} & ${t.value})`).join(' | ') : `${width}'d0`;
 
-export function coreContext(ir: HardwareIR, kind: TileKind, base: object) {
+interface Wire { readonly range: string; readonly name: string }
+interface Conn { readonly port: string; readonly expr: string }
+
+export interface CoreContext {
+  readonly archId: string;
+  readonly generatorVersion: string;
+  readonly module: string;
+  readonly kindTitle: string;
+  readonly hasMem: boolean;
+  readonly modesDoc: string;
+  readonly cfgPorts: readonly { name: string; wm1: number }[];
+  readonly modeW: number;
+  readonly modes: readonly { id: string; code: number }[];
+  readonly inBufs: readonly { k: number; msb: number; lsb: number; peek: boolean; module: string; accept: string; pop: string; pop2: string }[];
+  readonly instances: readonly { module: string; name: string; wires: Wire[]; conns: Conn[] }[];
+  readonly outs: readonly { k: number; msb: number; lsb: number; valid: string; data: string }[];
+  readonly busy: string;
+  readonly sram?: { primA: string; weA: string; reA: string; addrA: string; wdataA: string; reB: string; addrB: string };
+  readonly wm1: number; readonly inm1: number; readonly inDwm1: number; readonly outm1: number; readonly outDwm1: number;
+  readonly memDepth: number; readonly dataWidth: number; readonly dwm1: number; readonly memAwm1: number;
+}
+
+export function coreContext(ir: HardwareIR, kind: TileKind, base: { archId: string; generatorVersion: string }): CoreContext {
   const W = ir.wordWidth;
   const dw = ir.spec.dataWidth;
   const aw = bitsFor(ir.spec.memDepth);
   const core = kind.core;
-  const ni = core.inputs.length;
-  const no = core.outputs.length;
   const modeField = core.fields.find((f) => f.name === 'mode')!;
-  const prims = CORE_PRIMS[kind.kind];
   const portIndex = (list: readonly string[], port: string) => {
     const k = list.indexOf(port);
     if (k < 0) throw new Error(`${kind.kind} core has no port ${port}`);
@@ -91,70 +93,76 @@ export function coreContext(ir: HardwareIR, kind: TileKind, base: object) {
     for (const port of Object.values(mp.inputs)) accept[portIndex(core.inputs, port)].push(modeId(mode));
   }
   // 'pass': input k straight to output k through its buffer.
-  if (core.modePorts.pass) {
-    for (const [from, to] of Object.entries(core.modePorts.pass.inputs)) {
-      const k = portIndex(core.inputs, to);
-      const o = portIndex(core.outputs, core.modePorts.pass.outputs[from.replace('in', 'out')]);
-      pops[k].push(`(m_pass & ib${k}_valid & out_ready[${o}])`);
-      outValid[o].push(`(m_pass & ib${k}_valid)`);
-      outData[o].push({ sel: 'm_pass', value: `ib${k}_head` });
-    }
+  for (const [from, to] of Object.entries(core.modePorts.pass.inputs)) {
+    const k = portIndex(core.inputs, to);
+    const o = portIndex(core.outputs, core.modePorts.pass.outputs[from.replace('in', 'out')]);
+    pops[k].push(`(m_pass & ib${k}_valid & out_ready[${o}])`);
+    outValid[o].push(`(m_pass & ib${k}_valid)`);
+    outData[o].push({ sel: 'm_pass', value: `ib${k}_head` });
   }
 
   const busy: string[] = [];
   const memA: { sel: string; re?: string; we?: string; addr: string; wdata?: string }[] = [];
   const memB: { sel: string; re: string; addr: string }[] = [];
-  const instances = prims.map((p) => {
-    const mp = core.modePorts[p.modes[0]];
-    for (const m of p.modes) {
-      if (JSON.stringify(core.modePorts[m]) !== JSON.stringify(mp)) throw new Error(`${p.inst}: modes ${p.modes.join(', ')} map their streams differently`);
+  const instances = coreModules(kind.kind).map((m) => {
+    const names = m.prims.map((d) => d.name);
+    const first = m.prims[0].rtl!;
+    const mp = core.modePorts[names[0]];
+    for (const d of m.prims) {
+      if (JSON.stringify(core.modePorts[d.name]) !== JSON.stringify(mp)) throw new Error(`${m.inst}: modes ${names.join(', ')} map their streams differently`);
+      if (d.rtl!.sramA !== first.sramA || d.rtl!.sramB !== first.sramB) throw new Error(`${m.inst}: modes ${names.join(', ')} use the SRAM differently`);
     }
-    const en = anyMode(p.modes);
-    const wires: { range: string; name: string }[] = [];
+    const en = anyMode(names);
+    const wires: Wire[] = [];
     const wire = (name: string, width = 1) => {
       wires.push({ range: width > 1 ? `[${width - 1}:0] ` : '', name });
       return name;
     };
-    const conns: { port: string; expr: string }[] = [
+    const conns: Conn[] = [
       { port: 'clk', expr: 'clk' }, { port: 'rst_n', expr: 'rst_n' }, { port: 'clr', expr: 'start' }, { port: 'en', expr: en },
     ];
-    for (const [port, expr] of Object.entries(p.extra ?? {})) conns.push({ port, expr });
-    for (const f of p.cfg) conns.push({ port: `cfg_${f}`, expr: `cfg_${f}` });
+    const flags = [...new Set(m.prims.flatMap((d) => Object.keys(d.rtl!.modeFlags ?? {})))];
+    for (const flag of flags) conns.push({ port: flag, expr: orOf(m.prims.filter((d) => d.rtl!.modeFlags?.[flag] === 1).map((d) => modeId(d.name))) });
+    const arch = archParams(ir.spec);
+    const cfg = [...new Set(m.prims.flatMap((d) => d.rtl!.fields(arch).map((f) => f.name)))];
+    for (const f of cfg) conns.push({ port: `cfg_${f}`, expr: `cfg_${f}` });
+    const peeks = new Set(m.prims.flatMap((d) => d.rtl!.peek ?? []));
     for (const [s, corePort] of Object.entries(mp.inputs)) {
       const k = portIndex(core.inputs, corePort);
       conns.push({ port: `${s}_data`, expr: `ib${k}_head` }, { port: `${s}_valid`, expr: `ib${k}_valid` });
-      conns.push({ port: `${s}_ready`, expr: wire(`${p.inst}_${s}_ready`) });
-      pops[k].push(`(${en} & ${p.inst}_${s}_ready)`);
-      if (p.peek.includes(s)) {
+      conns.push({ port: `${s}_ready`, expr: wire(`${m.inst}_${s}_ready`) });
+      pops[k].push(`(${en} & ${m.inst}_${s}_ready)`);
+      if (peeks.has(s)) {
         peek[k] = true;
-        conns.push({ port: `${s}_valid2`, expr: `ib${k}_valid2` }, { port: `${s}_ready2`, expr: wire(`${p.inst}_${s}_ready2`) });
-        pops2[k].push(`(${en} & ${p.inst}_${s}_ready2)`);
+        conns.push({ port: `${s}_valid2`, expr: `ib${k}_valid2` }, { port: `${s}_ready2`, expr: wire(`${m.inst}_${s}_ready2`) });
+        pops2[k].push(`(${en} & ${m.inst}_${s}_ready2)`);
       }
     }
     for (const [s, corePort] of Object.entries(mp.outputs)) {
       const k = portIndex(core.outputs, corePort);
-      conns.push({ port: `${s}_data`, expr: wire(`${p.inst}_${s}_data`, W) }, { port: `${s}_valid`, expr: wire(`${p.inst}_${s}_valid`) });
+      conns.push({ port: `${s}_data`, expr: wire(`${m.inst}_${s}_data`, W) }, { port: `${s}_valid`, expr: wire(`${m.inst}_${s}_valid`) });
       conns.push({ port: `${s}_ready`, expr: `out_ready[${k}]` });
-      outValid[k].push(`(${en} & ${p.inst}_${s}_valid)`);
-      outData[k].push({ sel: en, value: `${p.inst}_${s}_data` });
+      outValid[k].push(`(${en} & ${m.inst}_${s}_valid)`);
+      outData[k].push({ sel: en, value: `${m.inst}_${s}_data` });
     }
-    if (p.memA === 'read') {
-      conns.push({ port: 'ma_re', expr: wire(`${p.inst}_ma_re`) }, { port: 'ma_addr', expr: wire(`${p.inst}_ma_addr`, aw) }, { port: 'ma_rdata', expr: 'sram_rdata_a' });
-      memA.push({ sel: en, re: `${p.inst}_ma_re`, addr: `${p.inst}_ma_addr` });
-    } else if (p.memA === 'write') {
-      conns.push({ port: 'ma_we', expr: wire(`${p.inst}_ma_we`) }, { port: 'ma_addr', expr: wire(`${p.inst}_ma_addr`, aw) }, { port: 'ma_wdata', expr: wire(`${p.inst}_ma_wdata`, dw) });
-      memA.push({ sel: en, we: `${p.inst}_ma_we`, addr: `${p.inst}_ma_addr`, wdata: `${p.inst}_ma_wdata` });
+    if (first.sramA === 'read') {
+      conns.push({ port: 'ma_re', expr: wire(`${m.inst}_ma_re`) }, { port: 'ma_addr', expr: wire(`${m.inst}_ma_addr`, aw) }, { port: 'ma_rdata', expr: 'sram_rdata_a' });
+      memA.push({ sel: en, re: `${m.inst}_ma_re`, addr: `${m.inst}_ma_addr` });
+    } else if (first.sramA === 'write') {
+      conns.push({ port: 'ma_we', expr: wire(`${m.inst}_ma_we`) }, { port: 'ma_addr', expr: wire(`${m.inst}_ma_addr`, aw) }, { port: 'ma_wdata', expr: wire(`${m.inst}_ma_wdata`, dw) });
+      memA.push({ sel: en, we: `${m.inst}_ma_we`, addr: `${m.inst}_ma_addr`, wdata: `${m.inst}_ma_wdata` });
     }
-    if (p.memB) {
-      conns.push({ port: 'mb_re', expr: wire(`${p.inst}_mb_re`) }, { port: 'mb_addr', expr: wire(`${p.inst}_mb_addr`, aw) }, { port: 'mb_rdata', expr: 'sram_rdata_b' });
-      memB.push({ sel: en, re: `${p.inst}_mb_re`, addr: `${p.inst}_mb_addr` });
+    if (first.sramB) {
+      conns.push({ port: 'mb_re', expr: wire(`${m.inst}_mb_re`) }, { port: 'mb_addr', expr: wire(`${m.inst}_mb_addr`, aw) }, { port: 'mb_rdata', expr: 'sram_rdata_b' });
+      memB.push({ sel: en, re: `${m.inst}_mb_re`, addr: `${m.inst}_mb_addr` });
     }
-    conns.push({ port: 'done', expr: wire(`${p.inst}_done`) });
-    busy.push(`(${en} & ~${p.inst}_done)`);
-    return { module: p.module, name: p.inst, wires, conns };
+    conns.push({ port: 'done', expr: wire(`${m.inst}_done`) });
+    busy.push(`(${en} & ~${m.inst}_done)`);
+    return { module: m.module, name: m.inst, wires, conns };
   });
 
-  const mem = kind.kind === 'mem'
+  const hasSram = memA.length > 0 || memB.length > 0;
+  const sram = hasSram
     ? {
         primA: orOf(memA.map((m) => `(${m.sel} & ${m.re ?? m.we})`)),
         weA: orOf(memA.filter((m) => m.we).map((m) => `(${m.sel} & ${m.we})`)),
@@ -164,12 +172,13 @@ export function coreContext(ir: HardwareIR, kind: TileKind, base: object) {
         reB: orOf(memB.map((m) => `(${m.sel} & ${m.re})`)),
         addrB: andOr(aw, memB.map((m) => ({ sel: m.sel, value: m.addr }))),
       }
-    : {};
-
+    : undefined;
+  const ni = core.inputs.length;
+  const no = core.outputs.length;
   return {
     ...base,
-    ...mem,
-    module: `basalt_${kind.kind}_core`, kindTitle: kind.kind.toUpperCase(), hasMem: kind.kind === 'mem',
+    sram,
+    module: `basalt_${kind.kind}_core`, kindTitle: kind.kind.toUpperCase(), hasMem: hasSram,
     modesDoc: core.modes.map((m, i) => `${i}=${m}`).join(', '),
     cfgPorts: core.fields.map((f) => ({ name: f.name, wm1: f.width - 1 })),
     modeW: modeField.width,
@@ -186,60 +195,23 @@ export function coreContext(ir: HardwareIR, kind: TileKind, base: object) {
   };
 }
 
-/** Verilog of a W-bit control word (data bits = code). */
-const ctrlWord = (dw: number, code: number) => `${dw + 1}'h${((1n << BigInt(dw)) + BigInt(code)).toString(16)}`;
-
-/** ALU result expression per op (a, b, c, sh are wires of the ALU template). */
-function aluExpr(op: AluOpName, w: number, dw: number): string {
-  const z = (x: string) => `{1'b0, ${x}}`;
-  const flag = (cond: string) => `(${cond}) ? ${w}'d1 : ${w}'d0`;
-  const sa = '$signed(a)';
-  const sb = '$signed(b)';
-  switch (op) {
-    case 'add': return z('a + b');
-    case 'sub': return z('a - b');
-    case 'mul': return z('a * b');
-    case 'min': return `(${sa} < ${sb}) ? ${z('a')} : ${z('b')}`;
-    case 'max': return `(${sa} > ${sb}) ? ${z('a')} : ${z('b')}`;
-    case 'abs': return `a[${dw - 1}] ? ${z('-a')} : ${z('a')}`;
-    case 'shl': return z('a << sh');
-    case 'shr': return z('a >> sh');
-    case 'ashr': return z(`${sa} >>> sh`);
-    case 'and': return z('a & b');
-    case 'or': return z('a | b');
-    case 'xor': return z('a ^ b');
-    case 'eq': return flag('a == b');
-    case 'ne': return flag('a != b');
-    case 'lt': return flag(`${sa} < ${sb}`);
-    case 'le': return flag(`${sa} <= ${sb}`);
-    case 'gt': return flag(`${sa} > ${sb}`);
-    case 'ge': return flag(`${sa} >= ${sb}`);
-    case 'sel': return `(c != ${dw}'d0) ? ${z('a')} : ${z('b')}`;
-  }
+/** Context shared by every template in templates/prims/: widths and the token encoding. */
+export interface PrimContext {
+  readonly archId: string;
+  readonly generatorVersion: string;
+  readonly w: number; readonly wm1: number; readonly dw: number; readonly dwm1: number; readonly aw: number; readonly awm1: number;
+  /** Token encoding (sam/tokens.ts): bit indices and Verilog literals. */
+  readonly tok: TokenBits;
 }
 
-/** Context shared by every template in templates/prims/. */
-export function primContext(ir: HardwareIR, base: object) {
+export function primContext(ir: HardwareIR, base: { archId: string; generatorVersion: string }): PrimContext {
   const dw = ir.spec.dataWidth;
-  const w = ir.wordWidth;
   const aw = bitsFor(ir.spec.memDepth);
-  const ops = ir.spec.peOps;
-  const opW = bitsFor(ALU_OP_NAMES.length);
-  return {
-    ...base,
-    w, wm1: w - 1, dw, dwm1: dw - 1, aw, awm1: aw - 1, shm1: Math.log2(dw) - 1,
-    dWord: ctrlWord(dw, 0x100), nWord: ctrlWord(dw, 0x200),
-    stopPrefix: `{1'b1, ${dw - 8}'d0`,
-    opW, opWm1: opW - 1, absCode: aluOpcode('abs'), selCode: aluOpcode('sel'),
-    ops: ALU_OP_NAMES.filter((op) => ops.includes(op)).map((op) => ({ name: op, code: aluOpcode(op), expr: aluExpr(op, w, dw) })),
-    opsDoc: ALU_OP_NAMES.filter((op) => ops.includes(op)).join(' '),
-    hasSel: ops.includes('sel'),
-    hasShift: ops.some((op) => op === 'shl' || op === 'shr' || op === 'ashr'),
-  };
+  return { ...base, w: ir.wordWidth, wm1: ir.wordWidth - 1, dw, dwm1: dw - 1, aw, awm1: aw - 1, tok: tokenBits(dw) };
 }
 
 /** Every module rendered from templates/prims/: module name, template, extra context. */
-export function primModules(): { module: string; template: string; ctx: object }[] {
+export function primModules(ir: HardwareIR): { module: string; template: string; ctx: object }[] {
   const ibuf = (module: string, depth: number, peek: boolean) => {
     const pw = bitsFor(depth);
     const cw = bitsFor(depth + 1);
@@ -248,9 +220,11 @@ export function primModules(): { module: string; template: string; ctx: object }
       ctx: { module, depth, depthM1: depth - 1, peek, pw, pwm1: pw - 1, cw, cwm1: cw - 1, entries: Array.from({ length: depth }, (_, i) => ({ i })) },
     };
   };
+  const arch = archParams(ir.spec);
+  const modules = TILE_KINDS.flatMap((k) => coreModules(k));
   return [
     ibuf(IBUF.plain.module, IBUF.plain.depth, false),
-    ibuf(IBUF.peek.module, IBUF.peek.depth, true),
-    ...[...new Set([...CORE_PRIMS.pe, ...CORE_PRIMS.mem].map((p) => p.module))].map((module) => ({ module, template: `${module}.v.hbs`, ctx: {} })),
+    ...(TILE_KINDS.some(needsPeek) ? [ibuf(IBUF.peek.module, IBUF.peek.depth, true)] : []),
+    ...modules.map((m) => ({ module: m.module, template: `${m.module}.v.hbs`, ctx: Object.assign({}, ...m.prims.map((d) => d.rtl!.context?.(arch) ?? {})) })),
   ];
 }

@@ -1,43 +1,54 @@
 /**
  * Renders the Hardware IR through the Handlebars templates. TypeScript
- * computes every index, width and connection here; templates only lay out text.
+ * computes every index, width and connection here; templates only lay out
+ * text. The array top is wired from the routing graph (which node drives each
+ * tile input), the FIFOs from its nodes' `fifo`, the bus address split and the
+ * token encoding from the constants that define them.
  */
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { dirname, join } from 'node:path';
-import Handlebars from 'handlebars';
-import type { HardwareIR } from './ir.ts';
-import type { TileKind } from './tile-kind.ts';
-import { SIDES, STEP, OPPOSITE } from './topology.ts';
-import { bitsFor, slice } from './bits.ts';
+import { bitsFor, slice } from '../base/bits.ts';
+import { SIDES } from './topology.ts';
 import { TILE_KINDS } from './cores.ts';
-import { tileIdOf } from './routing-graph.ts';
 import { coreContext, primContext, primModules } from './core-context.ts';
+import { ADDRESS_INDEX_SHIFT, type HardwareIR } from './ir.ts';
+import type { RNode } from './routing-graph.ts';
+import { renderTemplate } from './render.ts';
+import type { TileKind } from './tile-kind.ts';
 
-const TEMPLATE_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'templates');
-
-const hb = Handlebars.create();
-hb.registerPartial('header', readFileSync(join(TEMPLATE_DIR, 'header.hbs'), 'utf8'));
-const cache = new Map<string, HandlebarsTemplateDelegate>();
-function render(template: string, ctx: object): string {
-  let t = cache.get(template);
-  if (!t) {
-    t = hb.compile(readFileSync(join(TEMPLATE_DIR, template), 'utf8'), { noEscape: true, strict: true });
-    cache.set(template, t);
-  }
-  return t(ctx);
+interface Base {
+  readonly archId: string;
+  readonly generatorVersion: string;
 }
-
 
 /** Width of the config data a tile kind uses: its widest register. */
 export function cfgDataWidth(kind: TileKind): number {
   return Math.max(1, ...kind.fields.map((f) => f.lsb + f.width));
 }
 
-function tileContext(ir: HardwareIR, kind: TileKind, base: object) {
+/** Bus address split (generator/ir.ts): register or word index above ADDRESS_INDEX_SHIFT, tile id below. */
+const addressContext = () => ({ tileMsb: ADDRESS_INDEX_SHIFT - 1, indexLsb: ADDRESS_INDEX_SHIFT, tileBits: ADDRESS_INDEX_SHIFT, indexBits: 32 - ADDRESS_INDEX_SHIFT, indexMsb: 31 - ADDRESS_INDEX_SHIFT });
+type AddressContext = ReturnType<typeof addressContext>;
+
+export interface TileContext extends Base {
+  readonly module: string; readonly coreModule: string; readonly kind: string; readonly kindTitle: string;
+  readonly tracks: number; readonly topology: string; readonly hasMem: boolean;
+  readonly trackPorts: readonly string[];
+  readonly sources: readonly { index: number; data: string; valid: string }[];
+  readonly trackSources: readonly { name: string; index: number }[];
+  readonly coreOutReady: string;
+  readonly fields: readonly { name: string; width: number; wm1: number }[];
+  readonly registers: readonly { index: number; readback: string; fields: { name: string; msb: number; lsb: number }[] }[];
+  readonly muxes: readonly { name: string; selField: string; cases: { code: string; src: number }[] }[];
+  readonly sourceReady: readonly { index: number; expr: string }[];
+  readonly sbOuts: readonly { name: string; side: string; track: number; bypass: string }[];
+  readonly cbs: readonly { name: string; port: number; msb: number; lsb: number }[];
+  readonly coreFields: readonly string[];
+  readonly addr: AddressContext;
+  readonly memAwm1: number; readonly dwm1: number; readonly w: number; readonly wm1: number; readonly cfgWm1: number;
+  readonly coreInm1: number; readonly coreInDwm1: number; readonly coreOutm1: number; readonly coreOutDwm1: number;
+}
+
+function tileContext(ir: HardwareIR, kind: TileKind, base: Base, hasMem: boolean): TileContext {
   const W = ir.wordWidth;
-  const T = ir.spec.tracks;
-  const nsrc = kind.sources.length;
   const fields = kind.fields.map((f) => ({ name: f.name, width: f.width, wm1: f.width - 1 }));
   const registers = kind.registers.map((r) => {
     const top = Math.max(...r.fields.map((f) => f.lsb + f.width));
@@ -45,20 +56,13 @@ function tileContext(ir: HardwareIR, kind: TileKind, base: object) {
     const readback = top < 32 ? `{${32 - top}'d0, ${parts.join(', ')}}` : `{${parts.join(', ')}}`;
     return { index: r.index, readback, fields: r.fields.map((f) => ({ name: f.name, msb: f.lsb + f.width - 1, lsb: f.lsb })) };
   });
-  const muxes = kind.muxes.map((m) => ({
-    name: m.name,
-    selField: m.selField,
-    cases: m.inputs.map((src, k) => ({ code: `${m.selWidth}'d${k + 1}`, src, ...slice(src, W) })),
-  }));
+  const muxes = kind.muxes.map((m) => ({ name: m.name, selField: m.selField, cases: m.inputs.map((src, k) => ({ code: `${m.selWidth}'d${k + 1}`, src })) }));
   // For each source, the AND over its possible consumers: a mux that does not select it does not hold it back.
   const consumers: string[][] = kind.sources.map(() => []);
   for (const m of kind.muxes) m.inputs.forEach((src, k) => consumers[src].push(`(f_${m.selField} != ${m.selWidth}'d${k + 1} || ${m.name}_r)`));
   const sourceReady = consumers.map((terms, index) => ({ index, expr: terms.length ? terms.join(' && ') : `1'b1` }));
-  const sbOuts = kind.muxes.filter((m) => m.kind === 'sb').map((m) => ({
-    name: m.name, side: m.side, track: m.track, ...slice(m.track!, W),
-    bypass: m.bypassField ? `f_${m.bypassField}` : `1'b0`,
-  }));
-  const cbs = kind.muxes.filter((m) => m.kind === 'cb').map((m) => ({ name: m.name, port: m.portIndex, ...slice(m.portIndex!, W) }));
+  const sbOuts = kind.muxes.filter((m) => m.kind === 'sb').map((m) => ({ name: m.name, side: m.side!, track: m.track!, bypass: m.bypassField ? `f_${m.bypassField}` : `1'b0` }));
+  const cbs = kind.muxes.filter((m) => m.kind === 'cb').map((m) => ({ name: m.name, port: m.portIndex!, ...slice(m.portIndex!, W) }));
   const ni = kind.core.inputs.length;
   const no = kind.core.outputs.length;
   const trackName = (src: { side: string; track: number }) => `${src.side}${src.track}`;
@@ -73,79 +77,112 @@ function tileContext(ir: HardwareIR, kind: TileKind, base: object) {
     ...base,
     trackPorts: trackSources.map((t) => t.name), sources, trackSources, coreOutReady,
     module: `basalt_${kind.kind}_tile`, coreModule: `basalt_${kind.kind}_core`,
-    kind: kind.kind, kindTitle: kind.kind.toUpperCase(), tracks: T, topology: ir.spec.sbTopology,
-    hasMem: kind.kind === 'mem', memAwm1: bitsFor(ir.spec.memDepth) - 1, dwm1: ir.spec.dataWidth - 1,
-    w: W, wm1: W - 1, twm1: T * W - 1, tm1: T - 1, sides: SIDES,
-    cfgWm1: cfgDataWidth(kind) - 1,
-    srcm1: nsrc - 1, srcDwm1: nsrc * W - 1,
+    kind: kind.kind, kindTitle: kind.kind.toUpperCase(), tracks: ir.spec.tracks, topology: ir.spec.sbTopology,
+    hasMem, memAwm1: bitsFor(ir.spec.memDepth) - 1, dwm1: ir.spec.dataWidth - 1,
+    w: W, wm1: W - 1, cfgWm1: cfgDataWidth(kind) - 1,
     coreInm1: ni - 1, coreInDwm1: ni * W - 1, coreOutm1: no - 1, coreOutDwm1: no * W - 1,
-    fields, registers, muxes, sourceReady, sbOuts, cbs,
+    fields, registers, muxes, sourceReady, sbOuts, cbs, addr: addressContext(),
     coreFields: kind.core.fields.map((f) => f.name),
   };
 }
 
-function topContext(ir: HardwareIR, base: object) {
+export interface TopContext extends Base {
+  readonly width: number; readonly height: number; readonly tracks: number; readonly topology: string;
+  readonly peCount: number; readonly memCount: number;
+  readonly dw: number; readonly dwm1: number; readonly wm1: number; readonly memAddrMsb: number;
+  readonly cfgReadLatency: number; readonly memReadLatency: number;
+  readonly addr: AddressContext;
+  readonly tiles: readonly {
+    id: number; name: string; module: string; hasMem: boolean; cfgWm1: number;
+    ports: { p: string; inData: string; inValid: string; outReady: string }[];
+  }[];
+  /** Border FIFOs and the tile track each one meets. */
+  readonly borderIns: readonly { tile: string; p: string; k: number }[];
+  readonly borderOuts: readonly { tile: string; p: string; k: number }[];
+  readonly io: readonly { k: number }[];
+  readonly memTiles: readonly { id: number; name: string }[];
+  readonly doneList: string;
+}
+
+/** The array top, wired as the routing graph says: each tile input from the node that `feeds` it. */
+function topContext(ir: HardwareIR, base: Base, hasMem: (kind: string) => boolean): TopContext {
   const { spec } = ir;
-  const W = ir.wordWidth;
-  const T = spec.tracks;
   const name = (id: number) => `t${id}`;
-  const ioBase = new Map<string, number>();
-  for (const p of ir.graph.io) if (p.track === 0) ioBase.set(`${p.side}${p.pos}`, p.index);
-  const borders: object[] = [];
+  const port = (side: string, track: number) => `${side}${track}`;
+  /** The wire a driver node puts on a tile input: a neighbour's SB output or a border input FIFO. */
+  const driverWire = (n: RNode) => (n.kind === 'io_in' ? `ioa_in${n.ioIndex}` : `${name(n.tile!)}_out_${port(n.side!, n.track!)}`);
+  const driverOf = new Map<string, RNode>();
+  const ioOutOf = new Map<string, RNode>();
+  for (const n of ir.graph.nodes) {
+    if (n.feeds) driverOf.set(`${n.feeds.tile}.${port(n.feeds.side, n.feeds.track)}`, n);
+    if (n.kind === 'io_out') ioOutOf.set(n.inputs[0], n);
+  }
+  const borderIns: { tile: string; p: string; k: number }[] = [];
+  const borderOuts: { tile: string; p: string; k: number }[] = [];
+  for (const n of ir.graph.nodes) {
+    if (n.kind === 'io_in') borderIns.push({ tile: name(n.feeds!.tile), p: port(n.feeds!.side, n.feeds!.track), k: n.ioIndex! });
+    if (n.kind === 'io_out') {
+      const sb = ir.nodeById.get(n.inputs[0])!;
+      borderOuts.push({ tile: name(sb.tile!), p: port(sb.side!, sb.track!), k: n.ioIndex! });
+    }
+  }
   const tiles = ir.tiles.map((t) => {
-    const ports = SIDES.flatMap((side) => {
-      const [dx, dy] = STEP[side];
-      const nx = t.x + dx;
-      const ny = t.y + dy;
-      const inside = nx >= 0 && ny >= 0 && nx < spec.width && ny < spec.height;
-      return Array.from({ length: T }, (_, track) => {
-        const p = `${side}${track}`;
-        if (inside) {
-          const nb = name(tileIdOf(spec, nx, ny));
-          const q = `${OPPOSITE[side]}${track}`;
-          return { p, inData: `${nb}_out_${q}_data`, inValid: `${nb}_out_${q}_valid`, outReady: `${nb}_in_${q}_ready` };
-        }
-        const k = ioBase.get(`${side}${side === 'N' || side === 'S' ? t.x : t.y}`)! + track;
-        borders.push({ tile: name(t.id), p, k });
-        return { p, inData: `ioa_in${k}_data`, inValid: `ioa_in${k}_valid`, outReady: `ioa_out${k}_ready` };
-      });
-    });
+    const ports = SIDES.flatMap((side) =>
+      Array.from({ length: spec.tracks }, (_, track) => {
+        const p = port(side, track);
+        const driver = driverOf.get(`${t.id}.${p}`);
+        if (!driver) throw new Error(`routing graph: nothing drives track ${p} of tile ${t.id}`);
+        const sb = ir.nodeById.get(`T${t.id}.sb.${p}`)!;
+        const outReady = sb.feeds ? `${name(sb.feeds.tile)}_in_${port(sb.feeds.side, sb.feeds.track)}_ready` : `ioa_out${ioOutOf.get(sb.id)!.ioIndex}_ready`;
+        return { p, inData: `${driverWire(driver)}_data`, inValid: `${driverWire(driver)}_valid`, outReady };
+      }),
+    );
     const kind = ir.kinds[t.kind];
-    return { id: t.id, name: name(t.id), module: `basalt_${t.kind}_tile`, hasMem: t.kind === 'mem', cfgWm1: cfgDataWidth(kind) - 1, ports };
+    return { id: t.id, name: name(t.id), module: `basalt_${t.kind}_tile`, hasMem: hasMem(t.kind), cfgWm1: cfgDataWidth(kind) - 1, ports };
   });
   return {
     ...base,
-    width: spec.width, height: spec.height, tracks: T, topology: spec.sbTopology,
+    width: spec.width, height: spec.height, tracks: spec.tracks, topology: spec.sbTopology,
     peCount: ir.tiles.filter((t) => t.kind === 'pe').length, memCount: ir.tiles.filter((t) => t.kind === 'mem').length,
-    dw: spec.dataWidth, dwm1: spec.dataWidth - 1, wm1: W - 1,
-    memAddrMsb: 16 + bitsFor(spec.memDepth) - 1,
-    cfgReadLatency: ir.cfgReadLatency, memReadLatency: ir.memReadLatency,
-    tiles, borders,
+    dw: spec.dataWidth, dwm1: spec.dataWidth - 1, wm1: ir.wordWidth - 1,
+    memAddrMsb: ADDRESS_INDEX_SHIFT + bitsFor(spec.memDepth) - 1,
+    cfgReadLatency: ir.cfgReadLatency, memReadLatency: ir.memReadLatency, addr: addressContext(),
+    tiles, borderIns, borderOuts,
     io: ir.graph.io.map((p) => ({ k: p.index })),
-    memTiles: tiles.filter((t) => t.hasMem),
+    memTiles: tiles.filter((t) => t.hasMem).map((t) => ({ id: t.id, name: t.name })),
     doneList: tiles.map((t) => `${t.name}_done`).join(', '),
   };
 }
 
+/** The one FIFO module: every interconnect FIFO of the routing graph has the same depth. */
+function fifoDepth(ir: HardwareIR): number {
+  const depths = new Set(ir.graph.nodes.flatMap((n) => (n.fifo ? [n.fifo.depth] : [])));
+  if (depths.size !== 1) throw new Error(`routing graph: FIFO depths ${[...depths].join(', ')}; one basalt_fifo module needs one depth`);
+  return [...depths][0];
+}
+
 /** All generated Verilog files, by file name. */
 export function renderVerilog(ir: HardwareIR): Map<string, string> {
-  const base = { archId: ir.archId, generatorVersion: ir.generatorVersion };
+  const base: Base = { archId: ir.archId, generatorVersion: ir.generatorVersion };
   const W = ir.wordWidth;
-  const d = ir.spec.fifoDepth;
+  const d = fifoDepth(ir);
   const aw = bitsFor(d);
   const cw = bitsFor(d + 1);
   const files = new Map<string, string>();
   const entries = Array.from({ length: d }, (_, i) => ({ i }));
-  files.set('basalt_fifo.v', render('basalt_fifo.v.hbs', { ...base, depth: d, depthM1: d - 1, wm1: W - 1, aw, awm1: aw - 1, cw, cwm1: cw - 1, entries, w: W }));
+  files.set('basalt_fifo.v', renderTemplate('basalt_fifo.v.hbs', { ...base, depth: d, depthM1: d - 1, wm1: W - 1, aw, awm1: aw - 1, cw, cwm1: cw - 1, entries, w: W }));
   const mw = bitsFor(ir.spec.memDepth);
-  files.set('basalt_sram.v', render('basalt_sram.v.hbs', { ...base, depth: ir.spec.memDepth, depthM1: ir.spec.memDepth - 1, width: ir.spec.dataWidth, wm1: ir.spec.dataWidth - 1, awm1: mw - 1 }));
   const prims = primContext(ir, base);
-  for (const m of primModules()) files.set(`${m.module}.v`, render(`prims/${m.template}`, { ...prims, ...m.ctx }));
-  for (const k of TILE_KINDS) {
-    const kind = ir.kinds[k];
-    files.set(`basalt_${k}_core.v`, render('basalt_core.v.hbs', coreContext(ir, kind, base)));
-    files.set(`basalt_${k}_tile.v`, render('basalt_tile.v.hbs', tileContext(ir, kind, base)));
+  for (const m of primModules(ir)) files.set(`${m.module}.v`, renderTemplate(`prims/${m.template}`, { ...prims, ...m.ctx }));
+  const cores = Object.fromEntries(TILE_KINDS.map((k) => [k, coreContext(ir, ir.kinds[k], base)]));
+  const hasMem = (k: string) => cores[k].hasMem;
+  if (TILE_KINDS.some(hasMem)) {
+    files.set('basalt_sram.v', renderTemplate('basalt_sram.v.hbs', { ...base, depth: ir.spec.memDepth, depthM1: ir.spec.memDepth - 1, width: ir.spec.dataWidth, wm1: ir.spec.dataWidth - 1, awm1: mw - 1 }));
   }
-  files.set('basalt_top.v', render('basalt_top.v.hbs', topContext(ir, base)));
+  for (const k of TILE_KINDS) {
+    files.set(`basalt_${k}_core.v`, renderTemplate('basalt_core.v.hbs', cores[k]));
+    files.set(`basalt_${k}_tile.v`, renderTemplate('basalt_tile.v.hbs', tileContext(ir, ir.kinds[k], base, hasMem(k))));
+  }
+  files.set('basalt_top.v', renderTemplate('basalt_top.v.hbs', topContext(ir, base, hasMem)));
   return files;
 }

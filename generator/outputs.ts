@@ -5,13 +5,13 @@
 import { mkdirSync, renameSync, rmSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve, basename } from 'node:path';
 import type { HardwareIR } from './ir.ts';
-import { configAddress } from './ir.ts';
+import { ADDRESS_INDEX_SHIFT, configAddress } from './ir.ts';
 import { renderVerilog } from './emit.ts';
 
 export function configMapJson(ir: HardwareIR): object {
   return {
     archId: ir.archId,
-    addressFormat: 'address[31:16] = register index, address[15:0] = tile id',
+    addressFormat: `address[31:${ADDRESS_INDEX_SHIFT}] = register index, address[${ADDRESS_INDEX_SHIFT - 1}:0] = tile id`,
     dataBits: 32,
     readLatency: ir.cfgReadLatency,
     kinds: Object.fromEntries(

@@ -9,7 +9,7 @@
  */
 import type { ArchSpec } from './spec.ts';
 import { OPPOSITE, SIDES, STEP, type Side } from './topology.ts';
-import type { TileKind } from './tile-kind.ts';
+import type { Fifo, TileKind } from './tile-kind.ts';
 import type { TileKindName } from './cores.ts';
 
 export interface Tile {
@@ -34,6 +34,17 @@ export interface RNode {
   readonly bypassField?: string;
   /** Index into the top-level I/O vectors, for io_in / io_out. */
   readonly ioIndex?: number;
+  /** The FIFO a token passes at this node (SB outputs and the border FIFOs). */
+  readonly fifo?: Fifo;
+  /** sb and io_in: the tile track input this node's wire drives (none at the array's border). */
+  readonly feeds?: TrackInput;
+}
+
+/** A tile's incoming track: the wire entering tile `tile` from `side` on `track`. */
+export interface TrackInput {
+  readonly tile: number;
+  readonly side: Side;
+  readonly track: number;
 }
 
 export interface IoPort {
@@ -91,10 +102,26 @@ export function incomingTrackDriver(spec: ArchSpec, x: number, y: number, side: 
   return sbNodeId(tileIdOf(spec, nx, ny), OPPOSITE[side], t);
 }
 
+/** The tile input a node drives: the neighbour across `side` of the SB output (tile, side), or the border tile of an io_in. */
+function feedsOf(spec: ArchSpec, x: number, y: number, side: Side, track: number): TrackInput | undefined {
+  const [dx, dy] = STEP[side];
+  const nx = x + dx;
+  const ny = y + dy;
+  if (nx < 0 || ny < 0 || nx >= spec.width || ny >= spec.height) return undefined;
+  return { tile: tileIdOf(spec, nx, ny), side: OPPOSITE[side], track };
+}
+
 export function buildRoutingGraph(spec: ArchSpec, tiles: readonly Tile[], kinds: Record<TileKindName, TileKind>): RoutingGraph {
   const io = buildIoPorts(spec);
   const nodes: RNode[] = [];
-  for (const p of io) nodes.push({ id: ioInNodeId(p.side, p.pos, p.track), kind: 'io_in', tile: null, side: p.side, track: p.track, inputs: [], ioIndex: p.index });
+  // Border FIFOs: a top-level port never reaches array logic combinationally.
+  const border: Fifo = { depth: spec.fifoDepth, bypassable: false };
+  for (const p of io) {
+    nodes.push({
+      id: ioInNodeId(p.side, p.pos, p.track), kind: 'io_in', tile: null, side: p.side, track: p.track, inputs: [], ioIndex: p.index, fifo: border,
+      feeds: { tile: p.tile, side: p.side, track: p.track },
+    });
+  }
   for (const tile of tiles) {
     const k = kinds[tile.kind];
     const sourceNode = (index: number): string => {
@@ -104,13 +131,16 @@ export function buildRoutingGraph(spec: ArchSpec, tiles: readonly Tile[], kinds:
     for (const port of k.core.outputs) nodes.push({ id: coreOutNodeId(tile.id, port), kind: 'core_out', tile: tile.id, port, inputs: [] });
     for (const m of k.muxes) {
       const common = { tile: tile.id, inputs: m.inputs.map(sourceNode), selField: m.selField, bypassField: m.bypassField };
-      if (m.kind === 'sb') nodes.push({ id: sbNodeId(tile.id, m.side!, m.track!), kind: 'sb', side: m.side, track: m.track, ...common });
+      if (m.kind === 'sb') {
+        const feeds = feedsOf(spec, tile.x, tile.y, m.side!, m.track!);
+        nodes.push({ id: sbNodeId(tile.id, m.side!, m.track!), kind: 'sb', side: m.side, track: m.track, ...common, fifo: m.fifo, ...(feeds ? { feeds } : {}) });
+      }
       else nodes.push({ id: cbNodeId(tile.id, m.port!), kind: 'cb', port: m.port, ...common });
     }
   }
   for (const p of io) {
     const t = tiles[p.tile];
-    nodes.push({ id: ioOutNodeId(p.side, p.pos, p.track), kind: 'io_out', tile: null, side: p.side, track: p.track, inputs: [sbNodeId(t.id, p.side, p.track)], ioIndex: p.index });
+    nodes.push({ id: ioOutNodeId(p.side, p.pos, p.track), kind: 'io_out', tile: null, side: p.side, track: p.track, inputs: [sbNodeId(t.id, p.side, p.track)], ioIndex: p.index, fifo: border });
   }
   return { nodes, io };
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { UserError } from '../cli/errors.ts';
-import { ALU_OP_NAMES } from './alu-ops.ts';
+import { UserError } from '../base/errors.ts';
+import { ALU_OPS, type AluOp } from '../sam/prims/index.ts';
 
 /** Bumped whenever generated RTL changes for the same spec; part of the arch-id. */
 export const GENERATOR_VERSION = '0.2.0';
@@ -29,7 +29,7 @@ export const ArchSpecSchema = z
       .refine((n) => (n & (n - 1)) === 0, 'memDepth must be a power of two'),
     memWidth: int('memWidth'),
     peOps: z
-      .array(z.enum(ALU_OP_NAMES, { error: `peOps entries must be ALU ops: ${ALU_OP_NAMES.join(' ')}` }))
+      .array(z.enum(ALU_OPS as [AluOp, ...AluOp[]], { error: `peOps entries must be ALU ops: ${ALU_OPS.join(' ')}` }))
       .min(1, 'peOps must name at least one ALU op'),
   })
   .superRefine((s, ctx) => {
@@ -56,7 +56,7 @@ const DEFAULT: ArchSpec = {
   fifoDepth: 2,
   memDepth: 2048,
   memWidth: 16,
-  peOps: [...ALU_OP_NAMES],
+  peOps: [...ALU_OPS],
 };
 
 export const PRESETS: Record<string, ArchSpec> = {

@@ -6,7 +6,7 @@
  */
 import type { ArchSpec } from './spec.ts';
 import { SIDES, type Side, trackMap } from './topology.ts';
-import { bitsFor } from './bits.ts';
+import { bitsFor } from '../base/bits.ts';
 import { packFields, type Field, type FieldDecl, type Register } from './config-fields.ts';
 import { coreDescription, type CoreDescription, type TileKindName } from './cores.ts';
 
@@ -28,6 +28,14 @@ export interface LocalMux {
   readonly selWidth: number;
   /** sb only: bypass bit of its FIFO, when that FIFO may be bypassed. */
   readonly bypassField?: string;
+  /** sb only: the FIFO on its output (every SB output has one). */
+  readonly fifo?: Fifo;
+}
+
+/** A ready/valid FIFO of the interconnect: `depth` entries, one cycle of latency unless bypassed. */
+export interface Fifo {
+  readonly depth: number;
+  readonly bypassable: boolean;
 }
 
 export interface TileKind {
@@ -68,6 +76,7 @@ export function buildTileKind(spec: ArchSpec, kind: TileKindName): TileKind {
         name, kind: 'sb', side, track: t, inputs,
         selField: `${name}_sel`, selWidth: bitsFor(inputs.length + 1),
         bypassField: BYPASSABLE_SIDES.includes(side) ? `${name}_bypass` : undefined,
+        fifo: { depth: spec.fifoDepth, bypassable: BYPASSABLE_SIDES.includes(side) },
       });
     }
   }

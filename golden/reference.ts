@@ -14,8 +14,8 @@
  * writes computed zeros); tensorDiff ignores such zeros. A constant is defined
  * everywhere, so `b(i)+1` is dense in i.
  */
-import { placeReductions, type ReducedExpr } from '../compiler/reductions.ts';
-import { accesses, parseExpression, type Access, type Assignment } from '../compiler/parse.ts';
+import { placeReductions, type ReducedExpr } from '../lang/reductions.ts';
+import { accesses, parseExpression, type Access, type Assignment } from '../lang/parse.ts';
 import { compareCoords, type Tensor } from '../formats/tensor.ts';
 
 /**

@@ -7,11 +7,13 @@
  * idealCycles is the stream-level lower bound on cycles: every stream moves at
  * most one token per cycle, so no run is shorter than its longest stream.
  */
-import type { GraphNode, PortRef, SamGraph } from '../compiler/sam-graph-types.ts';
 import { decode, encode, parseFormat, type Fibertree, type Level } from '../formats/fibertree.ts';
 import type { Tensor } from '../formats/tensor.ts';
-import { levelWriter, runPrimitive, valueWriter, ROOT_REF } from './prims/index.ts';
-import type { Stream } from './tokens.ts';
+import { ROOT_REF } from '../sam/fibers.ts';
+import type { GraphNode, PortRef, SamGraph } from '../sam/graph.ts';
+import type { BoundMemory } from '../sam/prim-def.ts';
+import { primDef, runPrimitive } from '../sam/prims/index.ts';
+import type { Stream } from '../sam/tokens.ts';
 
 export interface GraphRun {
   readonly output: Tensor;
@@ -41,18 +43,23 @@ export function runGraph(g: SamGraph, inputs: Readonly<Record<string, Tensor>>):
   for (const r of g.roots) feeds.get(r.node)!.set(r.port, 'root');
   for (const e of g.edges) feeds.get(e.to.node)!.set(e.to.port, e.from);
 
-  const written = new Map<number, { seg: number[]; crd: number[] }>();
-  const sink: { vals?: number[] } = {};
+  // Arrays the output's writers filled, by binding: level -> its seg/crd, and the vals.
+  const written = new Map<number, Record<string, number[]>>();
+  let vals: number[] | undefined;
   for (const n of topological(g)) {
     const ins: Record<string, Stream> = {};
     for (const [port, from] of feeds.get(n.id)!) ins[port] = from === 'root' ? ROOT_REF : streams.get(key(from))!;
     let outs: Record<string, Stream>;
     try {
-      outs = execute(n, ins, trees, written, (v) => (sink.vals = v));
+      outs = execute(n, ins, trees);
     } catch (err) {
       throw new Error(`run-graph: node ${n.id} (${n.label}): ${(err as Error).message}`);
     }
-    for (const [port, s] of Object.entries(outs)) streams.set(`${n.id}.${port}`, s);
+    const writes = primDef(n.prim).arrays?.writes ?? [];
+    const arrays = Object.fromEntries(writes.map((a) => [a, outs[a].slice(0, -1) as number[]]));
+    if (n.binding?.kind === 'output-level') written.set(n.binding.level, arrays);
+    if (n.binding?.kind === 'output-vals') vals = arrays.vals;
+    for (const [port, s] of Object.entries(outs)) if (!writes.includes(port)) streams.set(`${n.id}.${port}`, s);
   }
 
   const edgeTokens = g.edges.map((e) => streams.get(key(e.from))!);
@@ -63,48 +70,23 @@ export function runGraph(g: SamGraph, inputs: Readonly<Record<string, Tensor>>):
     if (!w) throw new Error(`run-graph: output level ${l.level} was not written`);
     return { kind: 's', seg: w.seg, crd: w.crd };
   });
-  if (!sink.vals) throw new Error('run-graph: the output values were not written');
-  const fibertree: Fibertree = { format: fmt, levels, vals: sink.vals };
+  if (!vals) throw new Error('run-graph: the output values were not written');
+  const fibertree: Fibertree = { format: fmt, levels, vals };
   return { output: decode(fibertree, g.output.shape), fibertree, edgeTokens, idealCycles };
 }
 
-function execute(
-  n: GraphNode,
-  ins: Record<string, Stream>,
-  trees: ReadonlyMap<string, Fibertree>,
-  written: Map<number, { seg: number[]; crd: number[] }>,
-  setVals: (v: number[]) => void,
-): Record<string, Stream> {
-  switch (n.prim) {
-    case 'level-scanner': {
-      let level: Level;
-      if (n.config.level.kind === 'd') level = { kind: 'd', size: n.config.level.size };
-      else {
-        const b = n.binding;
-        if (b?.kind !== 'input-level') throw new Error('a compressed scanner needs an input-level binding');
-        level = trees.get(b.tensor)!.levels[b.level];
-        if (level.kind !== 's') throw new Error(`level ${b.level} of ${b.tensor} is not compressed`);
-      }
-      return runPrimitive('level-scanner', { level }, ins);
-    }
-    case 'value-array': {
-      const b = n.binding;
-      if (b?.kind !== 'input-vals') throw new Error('a value array needs an input-vals binding');
-      return runPrimitive('value-array', { vals: trees.get(b.tensor)!.vals }, ins);
-    }
-    case 'level-writer': {
-      const b = n.binding;
-      if (n.config.mode === 'vals') {
-        setVals(valueWriter(ins.in_crd));
-        return {};
-      }
-      if (b?.kind !== 'output-level') throw new Error('a level writer needs an output-level binding');
-      written.set(b.level, levelWriter(ins.in_crd, { dropEmpty: n.config.dropEmpty }));
-      return {};
-    }
-    default:
-      return runPrimitive(n.prim, n.config, ins);
-  }
+/** The memory a node's binding names: an input level's seg/crd, an input tensor's vals. */
+function boundMemory(n: GraphNode, trees: ReadonlyMap<string, Fibertree>): BoundMemory {
+  const b = n.binding;
+  if (b?.kind === 'input-level') return { level: trees.get(b.tensor)!.levels[b.level] };
+  if (b?.kind === 'input-vals') return { vals: trees.get(b.tensor)!.vals };
+  return {};
+}
+
+function execute(n: GraphNode, ins: Record<string, Stream>, trees: ReadonlyMap<string, Fibertree>): Record<string, Stream> {
+  const d = primDef(n.prim);
+  const config = d.bind ? d.bind(n.config, boundMemory(n, trees)) : n.config;
+  return runPrimitive(n.prim, config as never, ins);
 }
 
 /** Kahn's algorithm; a cycle (never built by sam-graph) is an error. */

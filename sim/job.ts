@@ -1,7 +1,10 @@
 /**
- * Jobs for the Verilator driver (templates/tb_main.cpp.hbs): a plain text
- * script of config/memory accesses, streams and run commands, and the parser
- * of what the driver writes back.
+ * The one simulation-job layer: a plain-text script of commands for the C++
+ * drivers (templates/tb_main.cpp.hbs for the array, tb_core.cpp.hbs for a core
+ * harness; both share templates/_tb_common.cpp.hbs), its runner, and the
+ * parser of what the driver writes back. The array driver takes the config /
+ * memory / start / run_* commands, the core harness case / field / readback /
+ * run; both take sources and sinks.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,23 +19,42 @@ export interface SinkSpec { readonly port: number; readonly expect: number; read
 
 export class Job {
   private lines: string[] = [];
-  cfgWrite(addr: number, data: number): this { this.lines.push(`cfg_write ${hex(addr)} ${hex(data >>> 0)}`); return this; }
-  cfgRead(addr: number): this { this.lines.push(`cfg_read ${hex(addr)}`); return this; }
-  memWrite(addr: number, data: number): this { this.lines.push(`mem_write ${hex(addr)} ${hex(data)}`); return this; }
-  memRead(addr: number): this { this.lines.push(`mem_read ${hex(addr)}`); return this; }
+  // ---- array driver ----
+  cfgWrite(addr: number, data: number): this { return this.add(`cfg_write ${hex(addr)} ${hex(data >>> 0)}`); }
+  cfgRead(addr: number): this { return this.add(`cfg_read ${hex(addr)}`); }
+  memWrite(addr: number, data: number): this { return this.add(`mem_write ${hex(addr)} ${hex(data)}`); }
+  memRead(addr: number): this { return this.add(`mem_read ${hex(addr)}`); }
   /** Reads `count` consecutive SRAM words of a MEM tile, from word address `addr` (memAddress form), one per cycle. */
-  memDump(addr: number, count: number): this { this.lines.push(`mem_dump ${hex(addr)} ${count}`); return this; }
+  memDump(addr: number, count: number): this { return this.add(`mem_dump ${hex(addr)} ${count}`); }
   bitstream(words: readonly BitstreamWord[]): this { for (const w of words) this.cfgWrite(w.address, w.data); return this; }
+  start(): this { return this.add('start'); }
+  runStreams(maxCycles: number): this { return this.add(`run_streams ${maxCycles}`); }
+  runDone(maxCycles: number): this { return this.add(`run_done ${maxCycles}`); }
+  // ---- core harness ----
+  /** A new case: every field back to 0 (and a reset pulse when `reset`). */
+  newCase(id: number, reset: boolean): this { return this.add(`case ${id} ${reset ? 1 : 0}`); }
+  field(name: string, value: number): this { return this.add(`cfg ${name} ${hex(value)}`); }
+  /** SRAM words read back through the memory port after the case's run (addresses wrap at the depth). */
+  readback(addr: number, count: number): this { return this.add(`readback ${hex(addr)} ${count}`); }
+  /** Pulses start and runs until every stream is through and `done`, or `maxCycles`. */
+  run(maxCycles: number): this { return this.add(`run ${maxCycles}`); }
+  // ---- both ----
   /** stall: probability (0..1) that a source withholds valid / a sink withholds ready on a cycle. */
-  source(s: SourceSpec): this {
-    this.lines.push(`source ${s.port} ${s.seed} ${Math.round(s.stall * 1000)} ${s.words.length} ${s.words.map(hex).join(' ')}`);
+  source(s: SourceSpec): this { return this.add(`source ${s.port} ${s.seed} ${Math.round(s.stall * 1000)} ${s.words.length} ${s.words.map(hex).join(' ')}`); }
+  sink(s: SinkSpec): this { return this.add(`sink ${s.port} ${s.seed} ${Math.round(s.stall * 1000)} ${s.expect}`); }
+  text(): string { return this.lines.join('\n') + '\n'; }
+  private add(line: string): this {
+    this.lines.push(line);
     return this;
   }
-  sink(s: SinkSpec): this { this.lines.push(`sink ${s.port} ${s.seed} ${Math.round(s.stall * 1000)} ${s.expect}`); return this; }
-  start(): this { this.lines.push('start'); return this; }
-  runStreams(maxCycles: number): this { this.lines.push(`run_streams ${maxCycles}`); return this; }
-  runDone(maxCycles: number): this { this.lines.push(`run_done ${maxCycles}`); return this; }
-  text(): string { return this.lines.join('\n') + '\n'; }
+}
+
+export interface CaseRun {
+  readonly id: number;
+  readonly ok: boolean;
+  readonly cycles: number;
+  readonly sinks: Map<number, number[]>;
+  readonly readbacks: number[][];
 }
 
 export interface JobResult {
@@ -43,36 +65,55 @@ export interface JobResult {
   /** One entry per run_streams: ok flag, cycles, words per sink port. */
   readonly streamRuns: { ok: boolean; cycles: number; sinks: Map<number, number[]> }[];
   readonly doneRuns: { ok: boolean; cycles: number }[];
+  readonly cases: CaseRun[];
+  /** Cycles and wall time of the whole job, and of its run phases only (run_streams, run_done, run). */
   readonly cycles: number;
   readonly seconds: number;
+  readonly runCycles: number;
+  readonly runSeconds: number;
   readonly exitCode: number;
 }
 
+/** A sink saw the ready/valid protocol broken (valid withdrawn before ready, data changed while stalled). */
+export class ProtocolError extends Error {
+  constructor(readonly violations: readonly string[]) {
+    super(`ready/valid protocol broken: ${violations.slice(0, 3).join('; ')}${violations.length > 3 ? ` (and ${violations.length - 3} more)` : ''}`);
+    this.name = 'ProtocolError';
+  }
+}
+
+const words = (xs: string[]) => xs.map((x) => parseInt(x, 16));
+
 export function parseResult(text: string, exitCode: number): JobResult {
-  const cfgReads = new Map<number, number>();
-  const memReads = new Map<number, number>();
-  const memDumps = new Map<number, number[]>();
-  const streamRuns: JobResult['streamRuns'] = [];
-  const doneRuns: JobResult['doneRuns'] = [];
-  let cycles = 0;
-  let seconds = 0;
+  const r = {
+    cfgReads: new Map<number, number>(), memReads: new Map<number, number>(), memDumps: new Map<number, number[]>(),
+    streamRuns: [] as JobResult['streamRuns'], doneRuns: [] as JobResult['doneRuns'], cases: [] as CaseRun[],
+    cycles: 0, seconds: 0, runCycles: 0, runSeconds: 0, exitCode,
+  };
+  const protocol: string[] = [];
+  // Sink lines belong to the run or case above them.
+  let sinks: Map<number, number[]> | undefined;
   for (const line of text.split('\n')) {
     const p = line.trim().split(/\s+/);
     switch (p[0]) {
-      case 'cfg': cfgReads.set(parseInt(p[1], 16), parseInt(p[2], 16)); break;
-      case 'mem': memReads.set(parseInt(p[1], 16), parseInt(p[2], 16)); break;
-      case 'memdump': memDumps.set(parseInt(p[1], 16), p.slice(3).map((x) => parseInt(x, 16))); break;
-      case 'streams': streamRuns.push({ ok: p[1] === 'ok', cycles: Number(p[2]), sinks: new Map() }); break;
-      case 'sink': streamRuns[streamRuns.length - 1].sinks.set(Number(p[1]), p.slice(3).map((x) => parseInt(x, 16))); break;
-      case 'done': doneRuns.push({ ok: p[1] === 'ok', cycles: Number(p[2]) }); break;
-      case 'stats': cycles = Number(p[2]); seconds = Number(p[6]); break;
+      case 'cfg': r.cfgReads.set(parseInt(p[1], 16), parseInt(p[2], 16)); break;
+      case 'mem': r.memReads.set(parseInt(p[1], 16), parseInt(p[2], 16)); break;
+      case 'memdump': r.memDumps.set(parseInt(p[1], 16), words(p.slice(3))); break;
+      case 'streams': sinks = new Map(); r.streamRuns.push({ ok: p[1] === 'ok', cycles: Number(p[2]), sinks }); break;
+      case 'case': sinks = new Map(); r.cases.push({ id: Number(p[1]), ok: p[2] === 'ok', cycles: Number(p[3]), sinks, readbacks: [] }); break;
+      case 'sink': sinks?.set(Number(p[1]), words(p.slice(3))); break;
+      case 'readback': r.cases[r.cases.length - 1]?.readbacks.push(words(p.slice(3))); break;
+      case 'done': r.doneRuns.push({ ok: p[1] === 'ok', cycles: Number(p[2]) }); break;
+      case 'protocol': protocol.push(`port ${p[1]} at cycle ${p[2]}: ${p.slice(3).join(' ')}`); break;
+      case 'stats': r.cycles = Number(p[2]); r.runCycles = Number(p[4]); r.seconds = Number(p[6]); r.runSeconds = Number(p[8]); break;
       default: break;
     }
   }
-  return { cfgReads, memReads, memDumps, streamRuns, doneRuns, cycles, seconds, exitCode };
+  if (protocol.length > 0) throw new ProtocolError(protocol);
+  return r;
 }
 
-/** Runs a job on a built model; a timeout in the job is reported in the result, not thrown. */
+/** Runs a job on a built model (array or core harness); a timeout in the job is reported in the result, not thrown. */
 export async function runJob(exe: string, job: Job): Promise<JobResult> {
   const dir = mkdtempSync(join(tmpdir(), 'basalt-job-'));
   try {

@@ -8,8 +8,8 @@ import type { HardwareIR } from '../generator/ir.ts';
 import { cbNodeId, coreOutNodeId, ioInNodeId, ioOutNodeId, tileIdOf } from '../generator/routing-graph.ts';
 import { routeNet, type RoutedNet } from '../compiler/route.ts';
 import { readBitstream, writeBitstream } from '../compiler/bitstream.ts';
-import { encodeToken, S } from '../golden/tokens.ts';
-import { mulberry32 } from '../golden/random.ts';
+import { encodeToken, S } from '../sam/tokens.ts';
+import { mulberry32 } from '../base/prng.ts';
 import { Job, runJob } from './job.ts';
 
 export interface Flow {
@@ -47,8 +47,8 @@ export function planStreams(ir: HardwareIR): StreamPlan {
     take(routeNet(ir, ioInNodeId('N', peCol, tr(2)), [cbNodeId(pe, 'in0')], used)),
     take(routeNet(ir, coreOutNodeId(pe, 'out0'), [ioOutNodeId('W', Math.floor(H / 2), tr(0))], used)),
     // Through a MEM core in pass mode.
-    take(routeNet(ir, ioInNodeId('S', memCol, tr(4)), [cbNodeId(mem, 'in1')], used)),
-    take(routeNet(ir, coreOutNodeId(mem, 'out1'), [ioOutNodeId('E', H - 3, tr(1))], used)),
+    take(routeNet(ir, ioInNodeId('S', memCol, tr(4)), [cbNodeId(mem, 'in0')], used)),
+    take(routeNet(ir, coreOutNodeId(mem, 'out0'), [ioOutNodeId('E', H - 3, tr(1))], used)),
   ];
   // Bypass the FIFOs of two east/south-bound hops of the long net.
   const bypass = nets[0].paths[0].filter((id) => ir.nodeById.get(id)!.bypassField).slice(1, 3);

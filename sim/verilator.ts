@@ -5,13 +5,13 @@
  * a machine-wide lock: two Verilator builds at once would thrash two cores.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Handlebars from 'handlebars';
 import { execa, execaSync } from 'execa';
 import { ADDRESS_INDEX_SHIFT, type HardwareIR } from '../generator/ir.ts';
 import { renderVerilog } from '../generator/emit.ts';
+import { renderTemplate } from '../generator/render.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const cacheDir = () => process.env.BASALT_CACHE ?? join(ROOT, '.cache', 'verilator');
@@ -45,9 +45,9 @@ export interface ModelSources {
 }
 
 function renderDriver(ir: HardwareIR): string {
-  const tpl = readFileSync(join(ROOT, 'templates', 'tb_main.cpp.hbs'), 'utf8');
-  return Handlebars.compile(tpl, { noEscape: true, strict: true })({
-    generatorVersion: ir.generatorVersion, archId: ir.archId, w: ir.wordWidth, addressIndexShift: ADDRESS_INDEX_SHIFT, nio: ir.graph.io.length, io: ir.graph.io.map((p) => ({ k: p.index })), memReadLatency: ir.memReadLatency, cfgReadLatency: ir.cfgReadLatency,
+  return renderTemplate('tb_main.cpp.hbs', {
+    generatorVersion: ir.generatorVersion, archId: ir.archId, addressIndexShift: ADDRESS_INDEX_SHIFT, nio: ir.graph.io.length,
+    io: ir.graph.io.map((p) => ({ k: p.index })), memReadLatency: ir.memReadLatency, cfgReadLatency: ir.cfgReadLatency,
   });
 }
 

@@ -104,21 +104,41 @@ describe('Matrix Market: other refusals (synthetic)', () => {
 });
 
 describe('Matrix Market: valid files', () => {
+  // Entries after symmetric expansion; cross-checked with the headers (bcsstk13: 42,943 stored, 2,003 on the diagonal).
   const real: [string, number[], number, string][] = [
+    ['G51.mtx', [1000, 1000], 11818, 'pattern'],
     ['LFAT5.mtx', [14, 14], 46, 'real'],
+    ['adder_dcop_05.mtx', [1813, 1813], 11097, 'real'],
+    ['bcsstk13.mtx', [2003, 2003], 83883, 'real'],
+    ['bcsstm02.mtx', [66, 66], 66, 'real'],
     ['cryg2500.mtx', [2500, 2500], 12349, 'real'],
     ['dnn-n1024-l1.mtx', [1024, 1024], 32768, 'real'],
     ['jagmesh7.mtx', [1138, 1138], 7450, 'pattern'],
     ['karate.mtx', [34, 34], 156, 'pattern'],
     ['lp_afiro.mtx', [27, 51], 102, 'real'],
+    ['lp_e226.mtx', [223, 472], 2768, 'real'],
+    ['lp_scsd1.mtx', [77, 760], 2388, 'real'],
     ['olm1000.mtx', [1000, 1000], 3996, 'real'],
+    ['rajat19.mtx', [1157, 1157], 5399, 'real'],
     ['west0067.mtx', [67, 67], 294, 'real'],
+    ['west0479.mtx', [479, 479], 1910, 'real'],
+    ['zenios.mtx', [2873, 2873], 27191, 'real'],
   ];
-  it('the table covers every file of mtx/real/', () => {
+  // Onyx's evaluation set (G30: 19,990 stored symmetric entries, none on the diagonal; CRLF line endings).
+  const onyx: [string, number[], number, string][] = [
+    ['G30.mtx', [2000, 2000], 39980, 'integer'],
+    ['Ragusa16.mtx', [24, 24], 81, 'integer'],
+    ['bcsstm26.mtx', [1922, 1922], 1922, 'real'],
+    ['lpi_itest6.mtx', [11, 17], 29, 'real'],
+    ['n3c4-b2.mtx', [20, 15], 60, 'integer'],
+    ['watt_2.mtx', [1856, 1856], 11550, 'real'],
+  ];
+  it('the tables cover every file of mtx/real/ and mtx/onyx/', () => {
     expect(real.map((r) => r[0]).sort()).toEqual(readdirSync(join(DATA, 'real')).sort());
+    expect(onyx.map((r) => r[0]).sort()).toEqual(readdirSync(join(DATA, 'onyx')).sort());
   });
-  it.each(real)('%s reads (shape, entries after symmetric expansion, field)', (file, shape, nnz, field) => {
-    const t = readMtx(join(DATA, 'real', file));
+  it.each([...real.map((r) => ['real', ...r] as const), ...onyx.map((r) => ['onyx', ...r] as const)])('%s/%s reads (shape, entries after symmetric expansion, field)', (dir, file, shape, nnz, field) => {
+    const t = readMtx(join(DATA, dir, file));
     expect(t.shape).toEqual(shape);
     expect(t.values.length).toBe(nnz);
     expect(t.field).toBe(field);

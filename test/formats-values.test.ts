@@ -7,7 +7,7 @@ import { readMtx } from '../formats/mtx.ts';
 import { parseRandomSpec, parseShape, randomTensor } from '../formats/random.ts';
 import { convertValues, parseValueMode, seededValue, valueModeToString } from '../formats/values.ts';
 import { compareCoords, makeTensor } from '../formats/tensor.ts';
-import { mulberry32 } from '../golden/random.ts';
+import { mulberry32 } from '../base/prng.ts';
 
 const DNN = join(MTX_DIR, 'real', 'dnn-n1024-l1.mtx');
 

@@ -5,10 +5,10 @@
 import { describe, expect, it } from 'vitest';
 import {
   alu, checkStream, childFibers, crdDrop, crdHold, fibersOf, intersect, levelScanner, levelWriter, mulberry32, parentItems,
-  PRIM_NAMES, PRIM_PORTS, randomCase, randomLevel, randomTree, reduce, repeat, repeatSigGen, requiredInputs, runPrimitive,
+  PRIM_NAMES, PRIM_PORTS, primDef, randomCase, randomLevel, randomTree, reduce, repeat, repeatSigGen, requiredInputs, runPrimitive,
   scanAll, union, valueArray, type AluOp, type Level, type PrimCase, type PrimName,
-} from '../golden/prims/index.ts';
-import { isStop, S, type Stream, type Token } from '../golden/tokens.ts';
+} from './helpers/sam.ts';
+import { isStop, S, type Stream, type Token } from '../sam/tokens.ts';
 
 const SEEDS = 300;
 const seeds = Array.from({ length: SEEDS }, (_, i) => i * 7919 + 1);
@@ -25,7 +25,8 @@ describe('random cases', () => {
       expect(randomCase(prim, mulberry32(seed))).toEqual(c);
       expect(Object.keys(c.inputs).sort()).toEqual(requiredInputs(prim, c.config).sort());
       const out = runPrimitive(prim, c.config, c.inputs);
-      expect(Object.keys(out)).toEqual([...PRIM_PORTS[prim].outputs]);
+      // Stream outputs, then the arrays a writer fills.
+      expect(Object.keys(out)).toEqual([...PRIM_PORTS[prim].outputs, ...(primDef(prim).arrays?.writes ?? [])]);
       for (const [name, s] of Object.entries(out)) {
         // Ends with exactly one D, every token valid.
         expect(() => checkStream(`${prim} ${name} (seed ${seed})`, s, ['num', 'N', 'R'])).not.toThrow();
@@ -71,7 +72,7 @@ describe('level scanner and writer', () => {
       const { level } = randomLevel(rng, n, {}, 's');
       const refs: Stream = [...Array.from({ length: n }, (_, i) => i), S(0), 'D'];
       const out = levelScanner(level, refs);
-      expect(levelWriter(out.crd)).toEqual({ seg: (level as { seg: number[] }).seg, crd: (level as { crd: number[] }).crd });
+      expect(levelWriter(out.crd)).toEqual({ seg: (level as unknown as { seg: number[] }).seg, crd: (level as unknown as { crd: number[] }).crd });
       // crd and ref always line up.
       expect(shape(out.ref)).toBe(shape(out.crd));
     }
@@ -117,7 +118,7 @@ describe('value array', () => {
 });
 
 describe('intersect and union', () => {
-  const sides = (c: PrimCase) => [
+  const sides = (c: { inputs: Record<string, Stream> }) => [
     { crd: c.inputs.crd_a, ref: c.inputs.ref_a },
     { crd: c.inputs.crd_b, ref: c.inputs.ref_b },
   ];

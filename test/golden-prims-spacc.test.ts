@@ -5,12 +5,12 @@
  * reference computed from the fibertree (a map per fiber, then scanned).
  */
 import { describe, expect, it } from 'vitest';
-import { wrapSigned } from '../golden/arith.ts';
+import { wrapSigned } from '../sam/arith.ts';
 import {
-  ALL_PRIM_NAMES, GOLDEN_ONLY_PRIM_NAMES, PRIM_NAMES, PRIM_PORTS, RTL_PRIM_NAMES, checkStream, levelScanner, mulberry32, randInt,
+  primDef, PRIM_NAMES, PRIM_PORTS, RTL_PRIM_NAMES, checkStream, levelScanner, mulberry32, randInt,
   randomCase, randomTree, randomValue, requiredInputs, runPrimitive, scanAll, spacc, valueArray, type Level, type Rand,
-} from '../golden/prims/index.ts';
-import { isStop, parseStream, streamToString, type Stream } from '../golden/tokens.ts';
+} from './helpers/sam.ts';
+import { isStop, parseStream, streamToString, type Stream } from '../sam/tokens.ts';
 
 const p = parseStream;
 const str = (s: Stream) => streamToString(s);
@@ -96,13 +96,13 @@ describe('spacc in the registry: golden model only', () => {
     expect(Object.keys(out)).toEqual(['out_crd', 'out_val']);
     expect(str(out.out_crd)).toBe('0, 1, 3, S0, D');
     expect(() => runPrimitive('spacc', { dataWidth: 16 }, { in_crd_outer: p('D'), in_crd_inner: p('D') })).toThrow(/spacc: missing input stream 'in_val'/);
-    // `basalt prim` and the RTL harness iterate PRIM_NAMES: the 11 RTL primitives, without spacc.
-    expect(PRIM_NAMES).toBe(RTL_PRIM_NAMES);
-    expect(RTL_PRIM_NAMES).toHaveLength(11);
-    expect(RTL_PRIM_NAMES as readonly string[]).not.toContain('spacc');
-    expect(GOLDEN_ONLY_PRIM_NAMES).toEqual(['spacc']);
-    expect(ALL_PRIM_NAMES).toEqual([...RTL_PRIM_NAMES, 'spacc']);
-    expect(Object.keys(PRIM_PORTS).sort()).toEqual([...ALL_PRIM_NAMES].sort());
+    // `basalt prim` and the RTL harness iterate RTL_PRIM_NAMES: the 12 RTL primitives (value writer included), without spacc.
+    expect([...RTL_PRIM_NAMES].sort()).toEqual([
+      'alu', 'crd-drop', 'crd-hold', 'intersect', 'level-scanner', 'level-writer', 'reduce', 'repeat', 'repeat-sig', 'union', 'value-array', 'value-writer',
+    ]);
+    expect(PRIM_NAMES.filter((n) => !RTL_PRIM_NAMES.includes(n))).toEqual(['spacc']);
+    expect(primDef('spacc').rtl).toBeUndefined();
+    expect(primDef('spacc').tile).toBe('mem');
   });
 });
 
@@ -124,7 +124,7 @@ function reference(levels: Level[], k: number, vals: number[], w: number): { crd
   const parentRef = k === 0 ? [0, 'D'] as Stream : scanAll(levels.slice(0, k)).ref[k - 1];
   const fibers = k === 0 ? 1 : (() => {
     let n = 1;
-    for (let l = 0; l < k; l++) n = levels[l].kind === 'd' ? n * (levels[l] as { size: number }).size : (levels[l] as { crd: number[] }).crd.length;
+    for (let l = 0; l < k; l++) n = levels[l].kind === 'd' ? n * (levels[l] as { size: number }).size : (levels[l] as unknown as { crd: number[] }).crd.length;
     return n;
   })();
   const seg = [0];
@@ -146,7 +146,7 @@ function reference(levels: Level[], k: number, vals: number[], w: number): { crd
 describe('spacc: random property tests against a map-based reference', () => {
   const positions = (levels: Level[], upTo: number) => {
     let n = 1;
-    for (let l = 0; l <= upTo; l++) n = levels[l].kind === 'd' ? n * (levels[l] as { size: number }).size : (levels[l] as { crd: number[] }).crd.length;
+    for (let l = 0; l <= upTo; l++) n = levels[l].kind === 'd' ? n * (levels[l] as { size: number }).size : (levels[l] as unknown as { crd: number[] }).crd.length;
     return n;
   };
   const tinyOrWide = (rng: Rand, w: number) => (rng() < 0.3 ? randInt(rng, -2, 2) : randomValue(rng, w));

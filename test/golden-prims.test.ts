@@ -7,8 +7,8 @@ import { describe, expect, it } from 'vitest';
 import {
   alu, crdDrop, crdHold, intersect, levelScanner, levelWriter, reduce, repeat, repeatSigGen, union, valueArray,
   valueWriter, ALU_OPS, type AluOp, type Level,
-} from '../golden/prims/index.ts';
-import { parseStream, streamToString, type Stream } from '../golden/tokens.ts';
+} from './helpers/sam.ts';
+import { parseStream, streamToString, type Stream } from '../sam/tokens.ts';
 
 const p = parseStream;
 const str = (s: Stream) => streamToString(s);

@@ -14,11 +14,11 @@ import { readMtx } from '../formats/mtx.ts';
 import { randomTensor } from '../formats/random.ts';
 import { makeTensor, tensorDiff, type Tensor } from '../formats/tensor.ts';
 import { convertValues } from '../formats/values.ts';
-import { mulberry32 } from '../golden/random.ts';
+import { mulberry32 } from '../base/prng.ts';
 import { evaluate } from '../golden/reference.ts';
 import { runGraph, type GraphRun } from '../golden/run-graph.ts';
-import { streamToString } from '../golden/tokens.ts';
-import { GUSTAVSON, SPACC_TABLE, TABLE, kernelOf, randomInputs, uniformDims, type KernelCase } from './helpers/kernels.ts';
+import { streamToString } from '../sam/tokens.ts';
+import { GUSTAVSON, SPACC_TABLE, TABLE, kernelOf, randomInputs, uniformDims, type KernelCase } from '../flow/kernel-table.ts';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 /** The DESIGN.md table plus the kernels that need the (golden-only) sparse accumulator. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../formats/errors.ts';
-import { ParseError } from '../compiler/parse.ts';
+import { ParseError } from '../lang/parse.ts';
 import { resolveKernel } from '../compiler/resolve.ts';
 import { parseFormatOption, parseFormatOptions, parseOrderOption } from '../compiler/formats-spec.ts';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { assignmentToString, indexVariables, parseExpression, ParseError, type Expr } from '../compiler/parse.ts';
-import { placeReductions, reducedToString } from '../compiler/reductions.ts';
+import { assignmentToString, indexVariables, parseExpression, ParseError, type Expr } from '../lang/parse.ts';
+import { placeReductions, reducedToString } from '../lang/reductions.ts';
 
 /** Strips source positions so trees compare by structure. */
 function shape(e: Expr): unknown {

@@ -5,10 +5,11 @@
 import { describe, expect, it } from 'vitest';
 import { execa } from 'execa';
 import { presetIR } from './helpers/arch.ts';
-import { MEM_MODES, PE_MODES, modeOf } from '../generator/cores.ts';
+import { readdirSync } from 'node:fs';
+import { primMode } from '../generator/cores.ts';
 import { configMapJson } from '../generator/outputs.ts';
-import { PRIM_NAMES, PRIM_PORTS, runPrimitive } from '../golden/prims/index.ts';
-import { encodeToken } from '../golden/tokens.ts';
+import { primDef, PRIM_PORTS, runPrimitive } from './helpers/sam.ts';
+import { encodeToken } from '../sam/tokens.ts';
 import {
   buildCoreHarness, firstMismatch, randomHarnessCases, runPrimCases, summarize, HARNESS_PRIMS, type CaseResult,
 } from '../sim/prim-harness.ts';
@@ -18,20 +19,34 @@ const basalt = (...args: string[]) => execa('node', ['bin/basalt.js', ...args], 
 
 describe('modes and the stream -> core port map', () => {
   it('mode numbers are a contract: appended only', () => {
-    expect([...PE_MODES]).toEqual(['off', 'pass', 'alu', 'intersect', 'union', 'reduce', 'repeat', 'repeat-sig', 'crd-drop', 'crd-hold']);
-    expect([...MEM_MODES]).toEqual(['off', 'pass', 'level-scanner', 'level-writer', 'value-array', 'value-writer']);
+    expect([...ir.kinds.pe.core.modes]).toEqual(['off', 'pass', 'alu', 'intersect', 'union', 'reduce', 'repeat', 'repeat-sig', 'crd-drop', 'crd-hold']);
+    expect([...ir.kinds.mem.core.modes]).toEqual(['off', 'pass', 'level-scanner', 'level-writer', 'value-array', 'value-writer']);
+  });
+
+  it('every RTL primitive has its template, every template a primitive', () => {
+    const templates = readdirSync('templates/prims').filter((f) => f.startsWith('basalt_prim_')).map((f) => f.replace(/\.v\.hbs$/, '')).sort();
+    expect([...new Set(HARNESS_PRIMS.map((p) => primDef(p).rtl!.module))].sort()).toEqual(templates);
+  });
+
+  it('tile-kind port counts are the most any mode of the kind uses', () => {
+    for (const kind of ['pe', 'mem'] as const) {
+      const prims = HARNESS_PRIMS.filter((p) => primDef(p).tile === kind);
+      expect(ir.kinds[kind].core.inputs).toHaveLength(Math.max(...prims.map((p) => PRIM_PORTS[p].inputs.length)));
+      expect(ir.kinds[kind].core.outputs).toHaveLength(Math.max(...prims.map((p) => PRIM_PORTS[p].outputs.length)));
+    }
+    expect(ir.kinds.pe.core.inputs).toEqual(['in0', 'in1', 'in2', 'in3']); // the joiners' two crd/ref pairs
+    expect(ir.kinds.mem.core.outputs).toEqual(['out0', 'out1']); // the scanner's crd and ref
   });
 
   it.each(HARNESS_PRIMS)('%s: every stream of the primitive has a core port of its tile kind', (prim) => {
-    const { kind, mode, code } = modeOf(prim);
+    const { kind, mode, code } = primMode(prim);
     const core = ir.kinds[kind].core;
     expect(core.modes[code]).toBe(mode);
     const mp = core.modePorts[mode];
-    const ports = prim === 'value-writer' ? { inputs: ['in_val'], outputs: [] } : PRIM_PORTS[prim];
+    const ports = PRIM_PORTS[prim];
     expect(Object.keys(mp.inputs).sort()).toEqual([...ports.inputs].sort());
-    // The writers' outputs are SRAM arrays, not streams.
-    const streams = prim === 'level-writer' ? [] : ports.outputs;
-    expect(Object.keys(mp.outputs).sort()).toEqual([...streams].sort());
+    // The writers' arrays are SRAM, not streams: they have no port.
+    expect(Object.keys(mp.outputs).sort()).toEqual([...ports.outputs].sort());
     for (const p of Object.values(mp.inputs)) expect(core.inputs).toContain(p);
     for (const p of Object.values(mp.outputs)) expect(core.outputs).toContain(p);
     expect(new Set(Object.values(mp.inputs)).size).toBe(Object.keys(mp.inputs).length);
@@ -45,6 +60,8 @@ describe('modes and the stream -> core port map', () => {
     const fields = (k: string) => Object.fromEntries(map.kinds[k].registers.flatMap((r) => r.fields).map((f) => [f.name, f.width]));
     expect(fields('pe')).toMatchObject({ mode: 4, op: 5, const: 16, const_en: 1 });
     expect(fields('mem')).toMatchObject({ mode: 3, root: 1, dense: 1, drop_empty: 1, seg_base: 8, crd_base: 8, dim: 16, val_base: 8 });
+    // Fields shared by several modes appear once.
+    for (const k of ['pe', 'mem']) expect(new Set(map.kinds[k].registers.flatMap((r) => r.fields).map((f) => f.name)).size).toBe(map.kinds[k].registers.flatMap((r) => r.fields).length);
   });
 });
 
@@ -90,7 +107,7 @@ describe('basalt prim', () => {
   });
 
   it.each([
-    [['prim', 'transpose', '--cases', '5', '--seed', '1'], /unknown primitive 'transpose' \(known: level-scanner, .*crd-hold/],
+    [['prim', 'transpose', '--cases', '5', '--seed', '1'], /unknown primitive 'transpose' \(known: alu, .*value-writer\)/],
     [['prim', 'alu', '--cases', '0', '--seed', '1'], /--cases '0': expected an integer/],
     [['prim', 'alu', '--cases', '2.5', '--seed', '1'], /--cases '2.5'/],
     [['prim', 'alu', '--cases', '5', '--seed', 'abc'], /--seed 'abc'/],
@@ -105,7 +122,12 @@ describe('basalt prim', () => {
     expect(r.stderr).toMatch(msg);
   });
 
-  it('knows every golden primitive', () => {
-    for (const p of PRIM_NAMES) expect(HARNESS_PRIMS).toContain(p);
+  it('lists exactly the primitives with RTL in its refusal', async () => {
+    const r = await basalt('prim', 'spacc', '--cases', '5', '--seed', '1');
+    expect(r.exitCode).toBe(1);
+    const known = /\(known: ([^)]*)\)/.exec(r.stderr)![1].split(', ').sort();
+    expect(known).toEqual([
+      'alu', 'crd-drop', 'crd-hold', 'intersect', 'level-scanner', 'level-writer', 'reduce', 'repeat', 'repeat-sig', 'union', 'value-array', 'value-writer',
+    ]);
   });
 });

@@ -5,5 +5,7 @@
  * basalt_mem_core (tiny: 256-word SRAM).
  */
 import { primSuite } from './helpers/prim-suite.ts';
+import { kindPrims } from '../generator/cores.ts';
+import type { PrimName } from '../sam/prims/index.ts';
 
-primSuite('mem', ['level-scanner', 'level-writer', 'value-array', 'value-writer'], 777);
+primSuite('mem', kindPrims('mem').map((d) => d.name as PrimName), 777);

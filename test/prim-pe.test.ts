@@ -4,5 +4,7 @@
  * SAM model, token by token. One Verilator build of basalt_pe_core (tiny).
  */
 import { primSuite } from './helpers/prim-suite.ts';
+import { kindPrims } from '../generator/cores.ts';
+import type { PrimName } from '../sam/prims/index.ts';
 
-primSuite('pe', ['alu', 'intersect', 'union', 'reduce', 'repeat', 'repeat-sig', 'crd-drop', 'crd-hold'], 4242);
+primSuite('pe', kindPrims('pe').map((d) => d.name as PrimName), 4242);

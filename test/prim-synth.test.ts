@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { presetIR } from './helpers/arch.ts';
 import { renderVerilog } from '../generator/emit.ts';
-import { CORE_PRIMS, primModules } from '../generator/core-context.ts';
+import { coreModules, primModules } from '../generator/core-context.ts';
 import { flatCells, synthesize } from '../synth/yosys.ts';
 
 const ir = presetIR('tiny');
@@ -15,7 +15,7 @@ const noLatches = (r: Awaited<ReturnType<typeof synthesize>>) =>
   Object.values(r.modules).flatMap((m) => Object.keys(m.cellsByType)).filter((t) => /latch/i.test(t));
 
 describe('Yosys: primitives', () => {
-  it.each(primModules().map((m) => m.module))('%s synthesizes without latches', async (top) => {
+  it.each(primModules(ir).map((m) => m.module))('%s synthesizes without latches', async (top) => {
     const r = await synthesize(files, top);
     expect(noLatches(r)).toEqual([]);
     expect(flatCells(r, top)).toBeGreaterThan(10);
@@ -27,7 +27,7 @@ describe('Yosys: tiles with all primitives', () => {
     const top = `basalt_${kind}_tile`;
     const r = await synthesize(files, top);
     expect(noLatches(r)).toEqual([]);
-    for (const p of CORE_PRIMS[kind]) expect(r.modules[p.module], p.module).toBeDefined();
+    for (const m of coreModules(kind)) expect(r.modules[m.module], m.module).toBeDefined();
     if (kind === 'mem') {
       // One memory cell with its two ports (Yosys memory inference), not flip-flops.
       expect(r.modules.basalt_sram.cellsByType).toEqual({ $mem_v2: 1 });

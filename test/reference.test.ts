@@ -2,13 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { MTX_DIR } from './helpers/data.ts';
 import fc from 'fast-check';
-import { parseExpression, type Access } from '../compiler/parse.ts';
-import { placeReductions, type ReducedExpr } from '../compiler/reductions.ts';
+import { parseExpression, type Access } from '../lang/parse.ts';
+import { placeReductions, type ReducedExpr } from '../lang/reductions.ts';
 import { readMtx } from '../formats/mtx.ts';
 import { randomTensor } from '../formats/random.ts';
 import { makeTensor, tensorDiff, type Tensor } from '../formats/tensor.ts';
 import { convertValues } from '../formats/values.ts';
-import { wrapAdd, wrapMul, wrapSub } from '../golden/arith.ts';
+import { wrapAdd, wrapMul, wrapSub } from '../sam/arith.ts';
 import { datapathOps, evaluate } from '../golden/reference.ts';
 
 const W = { dataWidth: 16 };

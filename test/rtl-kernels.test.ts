@@ -7,9 +7,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { execa } from 'execa';
 import { presetIR } from './helpers/arch.ts';
-import { TABLE, graphOf, randomInputs, uniformDims } from './helpers/kernels.ts';
+import { TABLE, graphOf, randomInputs, uniformDims } from '../flow/kernel-table.ts';
 import { buildModel } from '../sim/verilator.ts';
-import { elideRootRepeats, mapKernel, runOnRtl } from '../sim/run-kernel.ts';
+import { runOnRtl } from '../sim/run-kernel.ts';
+import { lowerForHardware, mapKernel } from '../compiler/map-kernel.ts';
 import { runGraph } from '../golden/run-graph.ts';
 import { evaluate } from '../golden/reference.ts';
 import { tensorDiff } from '../formats/tensor.ts';
@@ -17,7 +18,7 @@ import { readBitstream } from '../compiler/bitstream.ts';
 import { nodeMode } from '../compiler/place.ts';
 import { configAddress, fieldOf } from '../generator/ir.ts';
 import { mappedHash } from './helpers/map-hash.ts';
-import { mulberry32 } from '../golden/random.ts';
+import { mulberry32 } from '../base/prng.ts';
 
 const ir = presetIR('default');
 
@@ -54,7 +55,8 @@ describe('kernels on the RTL (default array, Verilator)', () => {
     const { graph } = graphOf(c, dims);
     const m = mapKernel(ir, graph, randomInputs(c, dims, 0.5, 4));
     const words = new Map(readBitstream(ir, m.bitstream).map((w) => [w.address, w.data]));
-    const g = elideRootRepeats(graph);
+    const g = m.graph;
+    expect(g.nodes.length).toBe(lowerForHardware(graph).nodes.length);
     expect(m.placement.size).toBe(g.nodes.length);
     for (const n of g.nodes) {
       const tile = m.placement.get(n.id)!;
@@ -71,7 +73,7 @@ describe('kernels on the RTL (default array, Verilator)', () => {
     const { graph } = graphOf(c, uniformDims(c, 4));
     const rootRepeats = graph.nodes.filter((n) => n.prim === 'repeat' && graph.roots.some((r) => r.node === n.id));
     expect(rootRepeats.length).toBe(1);
-    const g = elideRootRepeats(graph);
+    const g = lowerForHardware(graph);
     expect(g.nodes.length).toBe(graph.nodes.length - 1);
     expect(g.edges.some((e) => e.from.node === rootRepeats[0].id || e.to.node === rootRepeats[0].id)).toBe(false);
   });

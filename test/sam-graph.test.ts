@@ -1,11 +1,11 @@
 /** SAM graph construction: structure, bindings, port discipline, Graphviz, and clear refusals. */
 import { describe, expect, it } from 'vitest';
 import { resolveKernel } from '../compiler/resolve.ts';
-import { reducedToString } from '../compiler/reductions.ts';
+import { reducedToString } from '../lang/reductions.ts';
 import { buildSamGraph, tileCounts, toDot, UnsupportedKernelError, type GraphNode, type SamGraph } from '../compiler/sam-graph.ts';
 import { hoistSums } from '../compiler/sam-scopes.ts';
-import { PRIM_PORTS, requiredInputs, type PrimConfigs } from '../golden/prims/index.ts';
-import { GUSTAVSON, SPACC_TABLE, TABLE, graphOf, uniformDims } from './helpers/kernels.ts';
+import { PRIM_PORTS, requiredInputs, type ConfigOf } from './helpers/sam.ts';
+import { GUSTAVSON, SPACC_TABLE, TABLE, graphOf, uniformDims } from '../flow/kernel-table.ts';
 
 const build = (expr: string, formats: Record<string, string>, shapes: Record<string, number[]>, order?: string[], dataWidth = 16) =>
   buildSamGraph(resolveKernel(expr, formats, order, shapes), { dataWidth });
@@ -23,9 +23,9 @@ const feed = (g: SamGraph, id: string, port: string): string => {
   return `${g.nodes.find((n) => n.id === e.from.node)!.label}.${e.from.port}`;
 };
 
-/** The input ports each node must have driven (the ALU's depend on its op and constant; writers read in_crd). */
+/** The input ports each node must have driven (the ALU's depend on its op and constant). */
 function needed(n: GraphNode): string[] {
-  if (n.prim === 'alu') return requiredInputs('alu', n.config as PrimConfigs['alu']);
+  if (n.prim === 'alu') return requiredInputs('alu', n.config as ConfigOf<'alu'>);
   return [...PRIM_PORTS[n.prim].inputs];
 }
 
@@ -48,7 +48,7 @@ describe('every kernel of the table', () => {
       for (const r of g.roots) driven.set(`${r.node}.${r.port}`, (driven.get(`${r.node}.${r.port}`) ?? 0) + 1);
       for (const n of g.nodes) for (const p of needed(n)) expect(driven.get(`${n.id}.${p}`), `${n.label}.${p}`).toBe(1);
       expect([...driven.keys()].every((k) => g.nodes.some((n) => needed(n).some((p) => `${n.id}.${p}` === k)))).toBe(true);
-      for (const n of g.nodes) expect(n.tile).toBe(['level-scanner', 'level-writer', 'value-array', 'spacc'].includes(n.prim) ? 'mem' : 'pe');
+      for (const n of g.nodes) expect(n.tile).toBe(['level-scanner', 'level-writer', 'value-array', 'value-writer', 'spacc'].includes(n.prim) ? 'mem' : 'pe');
       // Only the kernels that sum outside a kept loop use the (golden-only) sparse accumulator.
       expect(g.nodes.some((n) => n.prim === 'spacc')).toBe(SPACC_TABLE.includes(c));
       const t = tileCounts(g);
@@ -87,7 +87,7 @@ describe('structure of known graphs', () => {
     expect(feed(g, node(g, 'reduce j').id, 'in_val')).toBe('mul.out_val');
     // x is compressed: rows whose intersection was empty are dropped, and their sums with them.
     expect(feed(g, node(g, 'write x.i').id, 'in_crd')).toBe('drop i|j.out_outer');
-    expect(feed(g, node(g, 'write x vals').id, 'in_crd')).toBe('align sums to i.out_ref_b');
+    expect(feed(g, node(g, 'write x vals').id, 'in_val')).toBe('align sums to i.out_ref_b');
     expect(g.inputs.map((b) => [b.tensor, b.format])).toEqual([['B', 'ds'], ['c', 'd']]);
     expect(g.output).toMatchObject({ tensor: 'x', format: 's', shape: [4] });
     expect(tileCounts(g)).toEqual({ pe: 8, mem: 8 });
@@ -114,7 +114,7 @@ describe('structure of known graphs', () => {
     expect(g.nodes.filter((n) => n.prim === 'reduce')).toEqual([]);
     // The accumulated j fibers are X's innermost level; rows whose fiber came out empty are dropped.
     expect(feed(g, node(g, 'write X.j').id, 'in_crd')).toBe('spacc k into j.out_crd');
-    expect(feed(g, node(g, 'write X vals').id, 'in_crd')).toBe('spacc k into j.out_val');
+    expect(feed(g, node(g, 'write X vals').id, 'in_val')).toBe('spacc k into j.out_val');
     expect(feed(g, node(g, 'drop i|j').id, 'in_outer')).toBe('scan B.i (s).out_crd');
     expect(feed(g, node(g, 'drop i|j').id, 'in_inner')).toBe('spacc k into j.out_crd');
     expect(feed(g, node(g, 'write X.i').id, 'in_crd')).toBe('drop i|j.out_outer');
@@ -153,7 +153,7 @@ describe('structure of known graphs', () => {
 
   it('constants become ALU constant operands; c - x is (x * -1) + c', () => {
     const g = build('x(i)=2*C(j,i)*d(j)+3*e(i)', { C: 'ss:1,0' }, { C: [4, 5], d: [4], e: [5] });
-    const consts = g.nodes.filter((n) => n.prim === 'alu').map((n) => (n.config as PrimConfigs['alu']).constant);
+    const consts = g.nodes.filter((n) => n.prim === 'alu').map((n) => (n.config as ConfigOf<'alu'>).constant);
     expect(consts.sort()).toEqual([2, 3, undefined, undefined].sort());
     const h = build('x(i)=1-b(i)', {}, { b: [4] });
     expect(h.nodes.filter((n) => n.prim === 'alu').map((n) => n.label)).toEqual(['mul -1', 'add 1']);

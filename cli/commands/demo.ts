@@ -1,12 +1,12 @@
 import type { Command } from 'commander';
 import { addArchOptions, loadSpec, type ArchOptions } from '../arch-options.ts';
-import { UserError } from '../errors.ts';
+import { UserError } from '../../base/errors.ts';
 import { generateInto } from './gen.ts';
 import { lintVerilog } from '../../sim/lint.ts';
 import { flatCells, synthesize } from '../../synth/yosys.ts';
 import { buildModel } from '../../sim/verilator.ts';
 import { runStreamCheck } from '../../sim/stream-check.ts';
-import { executeRun } from './run.ts';
+import { executeRun } from '../../flow/run.ts';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,7 +36,8 @@ export function registerDemo(program: Command): void {
       const tokens = Number(opts.tokens);
       if (!Number.isInteger(tokens) || tokens < 1) throw new UserError(`--tokens '${opts.tokens}': expected a positive integer`);
       const t0 = performance.now();
-      const { ir, files } = generateInto(loadSpec(opts, 'default'), opts.out);
+      const spec = loadSpec(opts, 'default');
+      const { ir, files } = generateInto(spec, opts.out);
       const genSeconds = (performance.now() - t0) / 1000;
       say(`gen    ${ir.archId}: ${ir.spec.width}x${ir.spec.height}, ${ir.graph.nodes.length} routing nodes -> ${opts.out} (${genSeconds.toFixed(2)} s)`);
 
@@ -67,7 +68,7 @@ export function registerDemo(program: Command): void {
           const path = f.slice(f.indexOf('=') + 1);
           if (!path.startsWith('random:') && !existsSync(path)) throw new UserError(`demo data ${path} not found: the checkout needs ../shared/data beside it`);
         }
-        const { report } = await executeRun({ ...opts, preset: opts.spec ? undefined : (opts.preset ?? 'default'), expr: k.expr, format: k.format, input, values: 'seed:1', simulator: 'verilator' });
+        const { report } = await executeRun({ spec, expr: k.expr, format: k.format, input, values: 'seed:1', simulator: 'verilator' });
         say(`kernel ${k.title}: ${report.cycles} cycles (ideal ${report.idealCycles}), ${report.tiles.pe} PE + ${report.tiles.mem} MEM tiles, output nnz ${report.nnz}, ${report.match ? 'matches the reference exactly' : `MISMATCH: ${report.diff}`}`);
         kernels.push({ title: k.title, match: report.match, cycles: report.cycles, idealCycles: report.idealCycles, nnz: report.nnz });
       }

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { addArchOptions, loadSpec, type ArchOptions } from '../arch-options.ts';
-import { UserError } from '../errors.ts';
+import { UserError } from '../../base/errors.ts';
 import { buildIR, type HardwareIR } from '../../generator/ir.ts';
 import type { ArchSpec } from '../../generator/spec.ts';
 import { renderAll, writeOutputs } from '../../generator/outputs.ts';

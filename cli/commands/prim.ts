@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
 import { addArchOptions, loadSpec, type ArchOptions } from '../arch-options.ts';
-import { UserError } from '../errors.ts';
+import { UserError } from '../../base/errors.ts';
 import { buildIR } from '../../generator/ir.ts';
-import { modeOf } from '../../generator/cores.ts';
-import { buildCoreHarness, randomHarnessCases, runPrimCases, summarize, HARNESS_PRIMS, type HarnessPrim } from '../../sim/prim-harness.ts';
+import { primMode } from '../../generator/cores.ts';
+import type { PrimName } from '../../sam/prims/index.ts';
+import { buildCoreHarness, randomHarnessCases, runPrimCases, summarize, HARNESS_PRIMS } from '../../sim/prim-harness.ts';
 
 const MAX_CASES = 100_000;
 
@@ -37,14 +38,14 @@ export function registerPrim(program: Command): void {
     .option('--stall <p>', 'probability that an input withholds valid / an output withholds ready on a cycle', '0')
     .option('--json', 'print one JSON object')
     .action(async (primitive: string, opts: ArchOptions & { cases: string; seed: string; stall: string; json?: boolean }) => {
-      if (!HARNESS_PRIMS.includes(primitive as HarnessPrim)) throw new UserError(`unknown primitive '${primitive}' (known: ${HARNESS_PRIMS.join(', ')})`);
-      const prim = primitive as HarnessPrim;
+      if (!HARNESS_PRIMS.includes(primitive as PrimName)) throw new UserError(`unknown primitive '${primitive}' (known: ${HARNESS_PRIMS.join(', ')})`);
+      const prim = primitive as PrimName;
       const n = parseCount(opts.cases);
       const seed = parseSeed(opts.seed);
       const stall = parseStall(opts.stall);
       const ir = buildIR(loadSpec(opts, 'tiny'));
       const cases = randomHarnessCases(ir, prim, n, seed);
-      const model = await buildCoreHarness(ir, modeOf(prim).kind, { log: (s) => process.stderr.write(`${s}\n`) });
+      const model = await buildCoreHarness(ir, primMode(prim).kind, { log: (s) => process.stderr.write(`${s}\n`) });
       const results = await runPrimCases(ir, model, cases, { stall, seed });
       const { mismatches, tokens, cycles, report } = summarize(ir, cases, results, { seed, stall });
       if (report) process.stderr.write(`basalt: ${report}\n`);

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { addArchOptions, loadSpec, type ArchOptions } from '../arch-options.ts';
-import { UserError } from '../errors.ts';
+import { UserError } from '../../base/errors.ts';
 import { buildIR } from '../../generator/ir.ts';
 import { renderVerilog } from '../../generator/emit.ts';
 import { SYNTH_TARGETS, flatCells, synthesize, type SynthTarget } from '../../synth/yosys.ts';

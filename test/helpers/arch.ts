@@ -10,4 +10,4 @@ export function presetIR(name: keyof typeof PRESETS | string, overrides: Partial
 }
 
 /** Deterministic PRNG for test data. */
-export { mulberry32 as rng } from '../../golden/random.ts';
+export { mulberry32 as rng } from '../../base/prng.ts';

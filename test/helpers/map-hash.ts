@@ -2,8 +2,8 @@
 import { createHash } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import { presetIR } from './arch.ts';
-import { TABLE, graphOf, randomInputs, uniformDims } from './kernels.ts';
-import { mapKernel } from '../../sim/run-kernel.ts';
+import { TABLE, graphOf, randomInputs, uniformDims } from '../../flow/kernel-table.ts';
+import { mapKernel } from '../../compiler/map-kernel.ts';
 
 export function mappedHash(kernelName: string, seed: number): string {
   const c = TABLE.find((k) => k.name === kernelName)!;

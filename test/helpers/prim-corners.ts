@@ -4,13 +4,14 @@
  * tokens, the deepest stop levels, the largest coordinates (16-bit data) and
  * SRAM access patterns the random cases rarely produce.
  */
-import { parseStream } from '../../golden/tokens.ts';
-import type { Level } from '../../golden/prims/index.ts';
-import type { HarnessCase, HarnessPrim } from '../../sim/prim-harness.ts';
+import { parseStream } from '../../sam/tokens.ts';
+import type { Level } from '../../sam/fibers.ts';
+import type { PrimName } from '../../sam/prims/index.ts';
+import type { HarnessCase } from '../../sim/prim-harness.ts';
 
 const p = parseStream;
 const MAXC = 65535;
-const c = (prim: HarnessPrim, config: object, inputs: Record<string, string>): HarnessCase => ({
+const c = (prim: PrimName, config: object, inputs: Record<string, string>): HarnessCase => ({
   prim, config, inputs: Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, p(v)])),
 });
 const cs = (seg: number[], crd: number[]): Level => ({ kind: 's', seg, crd });
@@ -36,7 +37,7 @@ const ALU_A = `-32768, 32767, -1, 0, 1, 12345, S0, -2, 7, S255, D`;
 const ALU_B = `32767, -32768, -1, 16, 17, -15, S0, 15, 31, S255, D`;
 const ALU_C = `0, 1, 0, -1, 0, 2, S0, 0, 1, S255, D`;
 
-export const CORNERS: Record<HarnessPrim, HarnessCase[]> = {
+export const CORNERS: Partial<Record<PrimName, HarnessCase[]>> = {
   'level-scanner': [
     c('level-scanner', { level: cs([0, 0], []) }, { in_ref: '0, D' }), // empty tensor
     c('level-scanner', { level: cs([0, 0], []) }, { in_ref: 'D' }), // no fiber at all

@@ -8,30 +8,14 @@ import { presetIR } from './arch.ts';
 import { CORNERS } from './prim-corners.ts';
 import type { TileKindName } from '../../generator/cores.ts';
 import type { Model } from '../../sim/verilator.ts';
+import type { PrimName } from '../../sam/prims/index.ts';
 import {
-  buildCoreHarness, firstMismatch, itemCycleBound, maxStreamTokens, randomHarnessCases, runPrimCases, summarize,
-  type CaseResult, type HarnessCase, type HarnessPrim,
+  buildCoreHarness, caseLatency, firstMismatch, itemCycleBound, maxStreamTokens, randomHarnessCases, runPrimCases, summarize,
+  type CaseResult, type HarnessCase,
 } from '../../sim/prim-harness.ts';
 
-/**
- * Fixed latency per case at stall 0: cycles beyond itemCycleBound (one token
- * per cycle on the busiest stream of every item, see sim/prim-harness.ts),
- * measured on the random cases, counted from `start` to `done`:
- *  - writers 1: the input buffer (done rises the cycle after D is written);
- *  - streaming primitives 2: input buffer + output register (+ done);
- *  - reduce 3: one more when the last stop is an S(k+1), which emits two tokens;
- *  - level scanner 5: input buffer, two serial seg reads for the first ref, the
- *    fiber queue, the crd read into the output stage. (A ref that misses the
- *    seg cache after an empty fiber, e.g. refs out of order, costs one cycle
- *    more each; scanned streams never do that, see the corner cases.)
- */
-export const LATENCY: Record<HarnessPrim, number> = {
-  'level-scanner': 5, 'level-writer': 1, 'value-array': 2, 'value-writer': 1,
-  intersect: 2, union: 2, alu: 2, reduce: 3, repeat: 2, 'repeat-sig': 2, 'crd-drop': 2, 'crd-hold': 2,
-};
-
 /** Primitives whose streams move in lockstep (or have one stream): item bound = most tokens on one stream. */
-const ONE_TO_ONE: readonly HarnessPrim[] = ['alu', 'value-array', 'repeat-sig', 'union', 'level-writer', 'value-writer'];
+const ONE_TO_ONE: readonly PrimName[] = ['alu', 'value-array', 'repeat-sig', 'union', 'level-writer', 'value-writer'];
 
 const RANDOM_CASES = 250;
 
@@ -43,7 +27,7 @@ function expectMatch(cases: readonly HarnessCase[], results: readonly CaseResult
   }
 }
 
-export function primSuite(kind: TileKindName, prims: readonly HarnessPrim[], seed: number): void {
+export function primSuite(kind: TileKindName, prims: readonly PrimName[], seed: number): void {
   const ir = presetIR('tiny');
   let model: Model;
   beforeAll(async () => {
@@ -61,12 +45,12 @@ export function primSuite(kind: TileKindName, prims: readonly HarnessPrim[], see
     });
 
     it('corner cases, without and with stalls', async () => {
-      const cases = CORNERS[prim];
+      const cases = CORNERS[prim] ?? [];
       expect(cases.length).toBeGreaterThan(0);
       for (const stall of [0, 0.5]) expectMatch(cases, await runPrimCases(ir, model, cases, { stall, seed: seed + 1 }), ir.spec.dataWidth);
     });
 
-    it(`without stalls: one token per cycle, cycles <= item bound + ${LATENCY[prim]} per case`, async () => {
+    it(`without stalls: one token per cycle, cycles <= item bound + ${caseLatency(prim)} per case`, async () => {
       const cases = randomHarnessCases(ir, prim, RANDOM_CASES, seed + 2);
       const results = await runPrimCases(ir, model, cases, { stall: 0 });
       expectMatch(cases, results, ir.spec.dataWidth);
@@ -75,7 +59,7 @@ export function primSuite(kind: TileKindName, prims: readonly HarnessPrim[], see
         // The item bound is the most tokens on one stream wherever every item has the same busiest stream.
         if (ONE_TO_ONE.includes(prim)) expect(bound).toBe(maxStreamTokens(cases[r.index]));
         else expect(bound).toBeGreaterThanOrEqual(maxStreamTokens(cases[r.index]));
-        if (r.cycles > bound + LATENCY[prim]) expect.fail(`case ${r.index}: ${r.cycles} cycles > bound ${bound} + ${LATENCY[prim]}`);
+        if (r.cycles > bound + caseLatency(prim)) expect.fail(`case ${r.index}: ${r.cycles} cycles > bound ${bound} + ${caseLatency(prim)}`);
       }
     });
 

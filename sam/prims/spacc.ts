@@ -1,7 +1,7 @@
 /**
  * Sparse accumulator, one level (SAM SpAcc1 / SparseAccumulator1; Onyx's
- * vector reducer). GOLDEN MODEL ONLY: the RTL has no spacc tile mode yet, so
- * `basalt prim` and the RTL harness do not list it (registry.ts RTL_PRIM_NAMES).
+ * vector reducer). GOLDEN MODEL ONLY: the definition has no `rtl` yet, so
+ * `basalt prim`, the RTL harness and the RTL runs leave it out.
  *
  * It sums a reduced level whose loop sits *outside* the level it keeps, e.g.
  * Gustavson's X(i,j) = sum_k B(i,k)*C(k,j) in loop order i,k,j: the j fibers of
@@ -33,10 +33,12 @@
  * lone inner stop S(k+1), as in every other primitive, instead of being taken
  * for the next coordinate's fiber; misaligned stops throw.
  */
+import { chance, randInt } from '../../base/prng.ts';
 import { wrapAdd, wrapSigned } from '../arith.ts';
+import { definePrimitive } from '../prim-def.ts';
+import { mapData, randomOptions, randomOuterInner, randomValue } from '../random.ts';
+import { checkAligned, checkDataWidth, checkNonNegative, checkStream, childFibers, fibersOf, mostTokens, parentItems } from '../stream.ts';
 import { isStop, type Stream, type Token } from '../tokens.ts';
-import { checkDataWidth } from './alu.ts';
-import { checkAligned, checkNonNegative, checkStream, childFibers, fibersOf, parentItems } from './stream.ts';
 
 export function spacc(outer: Stream, inner: Stream, vals: Stream, opts: { dataWidth: number }): { crd: Stream; val: Stream } {
   const where = 'spacc';
@@ -80,3 +82,30 @@ export function spacc(outer: Stream, inner: Stream, vals: Stream, opts: { dataWi
   });
   return { crd, val };
 }
+
+export interface SpaccConfig {
+  readonly dataWidth: number;
+}
+
+export const spaccPrim = definePrimitive<SpaccConfig>({
+  name: 'spacc',
+  doc: 'merges the kept fibers of each fiber of a reduced outer level, summing shared coordinates (SAM SpAcc1)',
+  // It buffers a whole output fiber of partial sums: an SRAM's worth, so a MEM tile.
+  tile: 'mem',
+  inputs: [{ name: 'in_crd_outer', kind: 'crd' }, { name: 'in_crd_inner', kind: 'crd' }, { name: 'in_val', kind: 'val' }],
+  outputs: [{ name: 'out_crd', kind: 'crd' }, { name: 'out_val', kind: 'val' }],
+  run: (c, i) => {
+    const r = spacc(i.in_crd_outer, i.in_crd_inner, i.in_val, c);
+    return { out_crd: r.crd, out_val: r.val };
+  },
+  random: (rng, o) => {
+    // Sibling fibers of a small mode share coordinates, so sums collide; one case
+    // in eight has tiny values that often cancel to 0, and extreme values wrap.
+    const { w } = randomOptions(o);
+    const { outer, inner } = randomOuterInner(rng, o);
+    const tiny = chance(rng, 1 / 8);
+    const val = mapData(inner, () => (tiny ? randInt(rng, -2, 2) : randomValue(rng, w)));
+    return { config: { dataWidth: w }, inputs: { in_crd_outer: outer, in_crd_inner: inner, in_val: val } };
+  },
+  cycleBound: (c, out) => mostTokens([...Object.values(c.inputs), ...Object.values(out)]),
+});

@@ -1,8 +1,8 @@
 /** The DESIGN.md kernel table, with formats and loop orders, for the SAM graph and golden-run tests. */
-import { resolveKernel, type Kernel } from '../../compiler/resolve.ts';
-import { buildSamGraph, type SamGraph } from '../../compiler/sam-graph.ts';
-import { randomTensor } from '../../formats/random.ts';
-import type { Tensor } from '../../formats/tensor.ts';
+import { resolveKernel, type Kernel } from '../compiler/resolve.ts';
+import { buildSamGraph, type SamGraph } from '../compiler/sam-graph.ts';
+import { randomTensor } from '../formats/random.ts';
+import type { Tensor } from '../formats/tensor.ts';
 
 export interface KernelCase {
   readonly name: string;

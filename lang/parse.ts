@@ -14,7 +14,7 @@
  * shapes: each tensor keeps one index count, no index repeats within an access,
  * every output index is bound on the right, the output is not also read.
  */
-import { UserError } from '../cli/errors.ts';
+import { UserError } from '../base/errors.ts';
 
 export interface Access {
   readonly kind: 'access';

@@ -4,8 +4,12 @@
  * stops, which the output keeps unchanged (an intersection that comes out
  * empty stays an empty fiber: SAM never drops stops here).
  */
+import { chance, randInt } from '../../base/prng.ts';
+import { scanLevel, type Level } from '../fibers.ts';
+import { definePrimitive, type PrimitiveDef } from '../prim-def.ts';
+import { randomLevel, randomOptions, randomParent, withN } from '../random.ts';
+import { checkAligned, checkNonNegative, checkStream, fail, fibersOf, type Fiber } from '../stream.ts';
 import type { Stream, Token } from '../tokens.ts';
-import { checkAligned, checkNonNegative, checkStream, fail, fibersOf, type Fiber } from './stream.ts';
 
 export interface CrdRef {
   crd: Stream;
@@ -79,3 +83,44 @@ export const intersect = (a: CrdRef, b: CrdRef): Joined => join('intersect', a, 
 
 /** Coordinates present in either input; 'N' stands for the missing side's ref. */
 export const union = (a: CrdRef, b: CrdRef): Joined => join('union', a, b, true, true);
+
+type NoConfig = Record<string, never>;
+
+/** Two compressed levels under the same parent: the same stop structure by construction. */
+function randomJoin(rng: () => number, o: Parameters<PrimitiveDef['random']>[1]) {
+  const { w, maxDim } = randomOptions(o);
+  const p = randomParent(rng, o);
+  const ref = withN(rng, p.ref, 0.1);
+  const dim = randInt(rng, 1, maxDim + 2);
+  const a = randomLevel(rng, p.positions, o, 's', chance(rng, 0.1) ? 2 ** w : dim).level;
+  const mode = rng();
+  const b: Level =
+    mode < 0.1 ? a
+    : mode < 0.2 ? { kind: 's', seg: Array(p.positions + 1).fill(0), crd: [] } // an all-empty side
+    : randomLevel(rng, p.positions, o, 's', a.kind === 's' && a.crd.some((c) => c >= dim) ? 2 ** w : dim).level;
+  const A = scanLevel('joiner', a, ref);
+  const B = scanLevel('joiner', b, ref);
+  const [x, y] = chance(rng, 0.5) ? [A, B] : [B, A];
+  return { config: {} as NoConfig, inputs: { crd_a: x.crd, ref_a: x.ref, crd_b: y.crd, ref_b: y.ref } };
+}
+
+function joinerDef(name: string, doc: string, f: (a: CrdRef, b: CrdRef) => Joined, isUnion: 0 | 1): PrimitiveDef<NoConfig> {
+  return definePrimitive<NoConfig>({
+    name,
+    doc,
+    tile: 'pe',
+    inputs: [{ name: 'crd_a', kind: 'crd' }, { name: 'ref_a', kind: 'ref' }, { name: 'crd_b', kind: 'crd' }, { name: 'ref_b', kind: 'ref' }],
+    outputs: [{ name: 'out_crd', kind: 'crd' }, { name: 'out_ref_a', kind: 'ref' }, { name: 'out_ref_b', kind: 'ref' }],
+    run: (_c, i) => {
+      const r = f({ crd: i.crd_a, ref: i.ref_a }, { crd: i.crd_b, ref: i.ref_b });
+      return { out_crd: r.crd, out_ref_a: r.refA, out_ref_b: r.refB };
+    },
+    random: randomJoin,
+    // One comparison of the two heads per cycle: the union's length, whichever the mode.
+    cycleBound: (c) => join('bound', { crd: c.inputs.crd_a, ref: c.inputs.ref_a }, { crd: c.inputs.crd_b, ref: c.inputs.ref_b }, true, true).crd.length,
+    rtl: { module: 'basalt_prim_joiner', fields: () => [], encode: () => ({}), modeFlags: { is_union: isUnion }, latency: 2 },
+  });
+}
+
+export const intersectPrim = joinerDef('intersect', 'coordinates present in both inputs, with both refs (SAM Intersect2)', intersect, 0);
+export const unionPrim = joinerDef('union', "coordinates present in either input, 'N' for the missing ref (SAM Union2)", union, 1);

@@ -13,3 +13,10 @@ export function mulberry32(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/** A uniform [0, 1) generator, e.g. mulberry32(seed). */
+export type Rand = () => number;
+
+export const randInt = (rng: Rand, lo: number, hi: number): number => lo + Math.floor(rng() * (hi - lo + 1));
+export const chance = (rng: Rand, p: number): boolean => rng() < p;
+export const pick = <T>(rng: Rand, xs: readonly T[]): T => xs[randInt(rng, 0, xs.length - 1)];

@@ -6,13 +6,12 @@
  * The graph holds no tensor data: nodes that read or write memory carry a
  * binding (which tensor level, which vals array); the data is bound at run time.
  */
-import { UserError } from '../cli/errors.ts';
-import type { AnyPrimName, PrimConfigs } from '../golden/prims/index.ts';
+import type { StreamKind, TileKindName } from './prim-def.ts';
+import type { NodeConfigOf, PrimName } from './prims/index.ts';
 
-export type EdgeKind = 'crd' | 'ref' | 'val' | 'repsig';
-export type TileKind = 'pe' | 'mem';
+export type EdgeKind = StreamKind;
 
-/** One stream port of a node; port names are those of PRIM_PORTS. */
+/** One stream port of a node; port names are those of the primitive's definition. */
 export interface PortRef {
   readonly node: string;
   readonly port: string;
@@ -31,40 +30,19 @@ export type NodeBinding =
   | { readonly kind: 'output-level'; readonly tensor: string; readonly level: number }
   | { readonly kind: 'output-vals'; readonly tensor: string };
 
-/**
- * Static configuration per primitive. Memory contents are not here: a bound
- * compressed scanner gets seg/crd, and a value array its vals, at run time.
- * The value writer is a level writer in 'vals' mode (SAM's FiberWrite vals):
- * the MEM tile writes the data words of its input in order, with no seg.
- */
-export interface NodeConfigs {
-  'level-scanner': { readonly level: { readonly kind: 'd'; readonly size: number } | { readonly kind: 's' } };
-  'level-writer': { readonly mode: 'crd'; readonly dropEmpty: boolean } | { readonly mode: 'vals' };
-  'value-array': Record<string, never>;
-  intersect: PrimConfigs['intersect'];
-  union: PrimConfigs['union'];
-  alu: PrimConfigs['alu'];
-  reduce: PrimConfigs['reduce'];
-  repeat: PrimConfigs['repeat'];
-  'repeat-sig': PrimConfigs['repeat-sig'];
-  'crd-drop': PrimConfigs['crd-drop'];
-  'crd-hold': PrimConfigs['crd-hold'];
-  /** Golden model only: the RTL has no sparse accumulator yet, so a graph with one runs on --simulator golden only. */
-  spacc: PrimConfigs['spacc'];
-}
-
-interface NodeOf<P extends AnyPrimName> {
+interface NodeOf<P extends PrimName> {
   readonly id: string;
   readonly prim: P;
-  readonly config: NodeConfigs[P];
+  /** Static configuration; memory contents (a compressed level's seg/crd, a tensor's vals) are bound at run time. */
+  readonly config: NodeConfigOf<P>;
   /** Human-readable, e.g. "scan B.i (s)"; also the Graphviz label. */
   readonly label: string;
-  readonly tile: TileKind;
+  readonly tile: TileKindName;
   readonly binding?: NodeBinding;
   /** The index variable the node works on, when it has one. */
   readonly indexVar?: string;
 }
-export type GraphNode = { [P in AnyPrimName]: NodeOf<P> }[AnyPrimName];
+export type GraphNode = { [P in PrimName]: NodeOf<P> }[PrimName];
 
 export interface InputLevelBinding {
   readonly level: number;
@@ -108,16 +86,6 @@ export interface SamGraph {
 /** The root reference stream every top-level scan starts from. */
 export const ROOT_NODE = 'root';
 
-/**
- * Scanners, writers and value arrays hold memory (or are MEM modes); the rest run on PEs.
- * The sparse accumulator buffers a whole output fiber of partial sums (up to the
- * kept level's size), which needs an SRAM, so it is counted as a MEM tile; no RTL
- * implements it yet (a placeholder until the tile mode exists).
- */
-export function tileOf(prim: AnyPrimName): TileKind {
-  return prim === 'level-scanner' || prim === 'level-writer' || prim === 'value-array' || prim === 'spacc' ? 'mem' : 'pe';
-}
-
 export function tileCounts(g: SamGraph): { pe: number; mem: number } {
   let pe = 0;
   let mem = 0;
@@ -126,10 +94,3 @@ export function tileCounts(g: SamGraph): { pe: number; mem: number } {
   return { pe, mem };
 }
 
-/** A kernel the primitive set cannot express (or not yet): one line, names the construct. */
-export class UnsupportedKernelError extends UserError {
-  constructor(kernel: string, problem: string) {
-    super(`cannot build a SAM graph for '${kernel}': ${problem}`);
-    this.name = 'UnsupportedKernelError';
-  }
-}

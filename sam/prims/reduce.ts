@@ -1,8 +1,9 @@
 /** Reduce (SAM Reduce): sums each innermost fiber. */
 import { wrapAdd, wrapSigned } from '../arith.ts';
+import { definePrimitive } from '../prim-def.ts';
+import { randomOptions, randomVals } from '../random.ts';
+import { checkDataWidth, checkStream, fail, fibersOf } from '../stream.ts';
 import { isStop, S, type Stream, type Token } from '../tokens.ts';
-import { checkDataWidth } from './alu.ts';
-import { checkStream, fail } from './stream.ts';
 
 /**
  * S0 -> the fiber's sum; S(k+1) -> the sum, then Sk; D passes. As in SAM every
@@ -38,3 +39,21 @@ export function reduce(vals: Stream, opts: { dataWidth: number }): Stream {
   });
   return out;
 }
+
+export interface ReduceConfig {
+  readonly dataWidth: number;
+}
+
+export const reducePrim = definePrimitive<ReduceConfig>({
+  name: 'reduce',
+  doc: 'sums each innermost fiber; S(k+1) becomes the sum then Sk (SAM Reduce)',
+  tile: 'pe',
+  inputs: [{ name: 'in_val', kind: 'val' }],
+  outputs: [{ name: 'out_val', kind: 'val' }],
+  run: (c, i) => ({ out_val: reduce(i.in_val, c) }),
+  random: (rng, o) => ({ config: { dataWidth: randomOptions(o).w }, inputs: { in_val: randomVals(rng, o) } }),
+  // A fiber takes its tokens in; an S(k+1) puts two out.
+  cycleBound: (c) => fibersOf('reduce', c.inputs.in_val).reduce((acc, f) => acc + Math.max(f.data.length + 1, f.stop.stop > 0 ? 2 : 1), 0) + 1,
+  // One more cycle than a streaming primitive when the last stop is an S(k+1), which emits two tokens.
+  rtl: { module: 'basalt_prim_reduce', fields: () => [], encode: () => ({}), latency: 3 },
+});

@@ -5,7 +5,7 @@
  * closes exactly one innermost fiber; `Sk` also closes k enclosing fibers
  * (the S0 that would close the last inner fiber is merged into the higher stop).
  */
-import { isStop, MAX_STOP_LEVEL, S, streamToString, type Stop, type Stream, type Token } from '../tokens.ts';
+import { isStop, MAX_STOP_LEVEL, S, streamToString, type Stop, type Stream, type Token } from './tokens.ts';
 
 /** Kinds of non-control tokens a stream may carry. */
 export type Kind = 'num' | 'N' | 'R';
@@ -40,6 +40,10 @@ export function checkStream(where: string, s: readonly Token[], allow: readonly 
       fail(where, `token ${i} (${JSON.stringify(t)}) is not a token`);
     }
   }
+}
+
+export function checkDataWidth(where: string, w: unknown): asserts w is number {
+  if (typeof w !== 'number' || !Number.isInteger(w) || w < 1 || w > 32) fail(where, `dataWidth ${String(w)} is not an integer in 1..32`);
 }
 
 /** Coordinates and references are non-negative. */
@@ -148,3 +152,29 @@ export function checkAligned(where: string, a: Stream, aName: string, b: Stream,
   }
   if (a.length !== b.length) fail(where, `misaligned streams: ${aName} has ${a.length} tokens, ${bName} ${b.length}`);
 }
+
+// ---- cycle bounds: a primitive moves one token per cycle on each stream ----
+
+/** Tokens of each item of a parent stream (scanner rule): 2 for a coordinate/ref with a merged stop, else 1; D excluded. */
+export function parentItemTokens(where: string, parent: Stream): number[] {
+  return parentItems(where, parent).map((it) => (it.kind === 'fiber' && isStop(parent[it.index + 1]) ? 2 : 1));
+}
+
+/** Tokens of each fiber of a child stream (data + its stop); D excluded. */
+export const fiberTokens = (where: string, s: Stream): number[] => fibersOf(where, s).map((f) => f.data.length + 1);
+
+/**
+ * Lower bound of a primitive that treats one item (a parent token with its
+ * child fiber) per step: the sum over items of the tokens of its busier stream,
+ * plus 1 for D. It equals the most tokens on one stream when every item has the
+ * same busiest stream; where that changes from item to item (a scanner's merged
+ * `r, S0` against a long fiber), no design overlaps the items fully with finite buffers.
+ */
+export function itemBound(where: string, parent: Stream, child: Stream): number {
+  const a = parentItemTokens(where, parent);
+  const b = fiberTokens(where, child);
+  return a.reduce((acc, x, i) => acc + Math.max(x, b[i] ?? 0), 0) + 1;
+}
+
+/** Most tokens on any one of the streams. */
+export const mostTokens = (streams: readonly Stream[]): number => Math.max(0, ...streams.map((s) => s.length));

@@ -22,6 +22,34 @@ export const EMPTY_CODE = 0x200;
 /** Deepest stop level that the word encoding can carry. */
 export const MAX_STOP_LEVEL = 0xff;
 
+/**
+ * The same encoding as the RTL sees it, for templates: the control bit is
+ * bit dataWidth; below it, a stop carries its level in bits [levelBits-1:0],
+ * D and N are one flag bit each.
+ */
+export function tokenBits(dataWidth: number) {
+  const levelBits = Math.log2(MAX_STOP_LEVEL + 1);
+  const bit = (code: number) => {
+    const b = Math.log2(code);
+    if (!Number.isInteger(b) || b < levelBits) throw new Error(`control code 0x${code.toString(16)} is not one flag bit above the stop level`);
+    return b;
+  };
+  const word = (code: number) => `${dataWidth + 1}'h${((1n << BigInt(dataWidth)) + BigInt(code)).toString(16)}`;
+  return {
+    /** Index of the control bit. */
+    ctl: dataWidth,
+    done: bit(DONE_CODE),
+    empty: bit(EMPTY_CODE),
+    levelBits,
+    levelMsb: levelBits - 1,
+    /** Verilog literals of the D and N words, and the head of a stop word (`{prefix, level}`). */
+    doneWord: word(DONE_CODE),
+    emptyWord: word(EMPTY_CODE),
+    stopPrefix: `{1'b1, ${dataWidth - levelBits}'d0`,
+  };
+}
+export type TokenBits = ReturnType<typeof tokenBits>;
+
 export function encodeToken(t: Token, dataWidth: number): number {
   const ctrl = 2 ** dataWidth;
   if (typeof t === 'number') {

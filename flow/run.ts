@@ -1,0 +1,120 @@
+/**
+ * The kernel pipeline shared by `basalt run`, `basalt demo` and the benches:
+ * check every input, build the SAM graph, run it (golden stream model or the
+ * RTL), compare with the reference, write the requested files. Returns the
+ * report (the `--json` object) and a short text summary; throws UserError on
+ * bad input or a limit the array cannot meet.
+ */
+import { UserError } from '../base/errors.ts';
+import { parseFormatOptions, parseOrderOption } from '../compiler/formats-spec.ts';
+import { resolveKernel } from '../compiler/resolve.ts';
+import { buildSamGraph, tileCounts } from '../compiler/sam-graph.ts';
+import { nonZeros, tensorDiff, type Tensor } from '../formats/tensor.ts';
+import { parseValueMode } from '../formats/values.ts';
+import { archId, type ArchSpec } from '../generator/spec.ts';
+import { evaluate } from '../golden/reference.ts';
+import { runGraph } from '../golden/run-graph.ts';
+import { accesses, parseExpression } from '../lang/parse.ts';
+import { primDef } from '../sam/prims/index.ts';
+import { runOnRtl } from '../sim/run-kernel.ts';
+import { checkOutputPath, fileKind, loadInput, parseInputOptions, tensorText, writeAllOrNothing } from './run-io.ts';
+
+export const SIMULATORS = ['verilator', 'icarus', 'golden'] as const;
+export type Simulator = (typeof SIMULATORS)[number];
+
+export interface RunRequest {
+  readonly spec: ArchSpec;
+  readonly expr: string;
+  readonly format: readonly string[];
+  readonly order?: string;
+  readonly input: readonly string[];
+  readonly values: string;
+  readonly output?: string;
+  readonly dumpInputs?: string;
+  readonly simulator: string;
+}
+
+export async function executeRun(req: RunRequest) {
+  const spec = req.spec;
+  const w = spec.dataWidth;
+  if (!(SIMULATORS as readonly string[]).includes(req.simulator)) {
+    throw new UserError(`--simulator '${req.simulator}' is not one of ${SIMULATORS.join(', ')}`);
+  }
+  const simulator = req.simulator as Simulator;
+
+  // Everything the user gave is checked before anything runs or is written.
+  const assignment = parseExpression(req.expr);
+  const formats = parseFormatOptions([...req.format]);
+  const order = req.order === undefined ? undefined : parseOrderOption(req.order);
+  const mode = parseValueMode(req.values);
+  const arity = new Map<string, number>();
+  for (const a of accesses(assignment.rhs)) arity.set(a.tensor, a.indices.length);
+  const specs = parseInputOptions(req.input, [...arity.keys()], assignment.output.tensor);
+  const inputs: Record<string, Tensor> = {};
+  for (const [name, src] of specs) inputs[name] = loadInput(name, src, arity.get(name)!, mode, w);
+  const shapes = Object.fromEntries(Object.entries(inputs).map(([n, t]) => [n, t.shape]));
+  const kernel = resolveKernel(req.expr, formats, order, shapes);
+  if (req.output !== undefined) checkOutputPath(req.output, kernel.output.shape.length);
+  const graph = buildSamGraph(kernel, { dataWidth: w });
+
+  // The golden model has primitives the RTL lacks (the sparse accumulator): such a graph runs on golden only.
+  const goldenOnly = [...new Set(graph.nodes.map((n) => n.prim).filter((p) => !primDef(p).rtl))];
+  if (simulator !== 'golden' && goldenOnly.length > 0) {
+    throw new UserError(
+      `--simulator ${simulator}: the SAM graph of loop order ${kernel.order.join(',')} uses ${goldenOnly.join(', ')} (sparse accumulator), ` +
+        'which the RTL does not implement yet; use --simulator golden, or a loop order that sums innermost ' +
+        '(SpMSpM: the inner product, --order i,j,k with --format C=ss:1,0)',
+    );
+  }
+
+  const golden = runGraph(graph, inputs);
+  let output = golden.output;
+  let cycles = golden.idealCycles;
+  let sim = { seconds: 0, cyclesPerSecond: 0 };
+  if (simulator !== 'golden') {
+    const r = await runOnRtl({ spec, kernel, graph, inputs, simulator, golden });
+    output = r.output;
+    cycles = r.cycles;
+    sim = { seconds: r.simSeconds, cyclesPerSecond: r.simSeconds > 0 ? r.simCycles / r.simSeconds : 0 };
+  }
+  const reference = evaluate(kernel.assignment, inputs, { dataWidth: w, outputShape: kernel.output.shape });
+  const diff = tensorDiff(output, reference);
+
+  // Written only now, complete: a run that got this far has a full result to show, match or not.
+  const files: { path: string; text: string }[] = [];
+  const note = [`basalt run --expr ${req.expr}`];
+  if (req.dumpInputs !== undefined) {
+    for (const [name, t] of Object.entries(inputs)) files.push({ path: `${req.dumpInputs}/${name}${fileKind(t.shape.length)}`, text: tensorText(t, [...note, `input ${name}`]) });
+  }
+  if (req.output !== undefined) files.push({ path: req.output, text: tensorText(output, [...note, `output ${kernel.output.name}`]) });
+  writeAllOrNothing(files);
+
+  const tiles = tileCounts(graph);
+  const nnz = nonZeros(output).values.length;
+  const report = {
+    match: diff === null,
+    cycles,
+    idealCycles: golden.idealCycles,
+    tiles,
+    output: req.output ?? null,
+    mode: 'sparse' as const,
+    archId: archId(spec),
+    sim,
+    kernel: req.expr,
+    simulator,
+    nnz,
+    diff,
+    order: kernel.order,
+    formats: Object.fromEntries(kernel.tensors.map((t) => [t.name, t.format.text])),
+    dataWidth: w,
+    inputs: Object.fromEntries(Object.entries(inputs).map(([n, t]) => [n, { shape: t.shape, nnz: t.values.length }])),
+    graph: { nodes: graph.nodes.length, edges: graph.edges.length },
+  };
+  const summary =
+    `${req.expr}  order ${kernel.order.join(',')}  graph ${graph.nodes.length} nodes (${tiles.pe} PE, ${tiles.mem} MEM)\n` +
+    `${simulator}: ${cycles} cycles (ideal ${golden.idealCycles}), output nnz ${nnz}, ${diff === null ? 'matches the reference' : 'DIFFERS from the reference'}` +
+    `${req.output !== undefined ? `, written to ${req.output}` : ''}\n`;
+  return { report, summary };
+}
+
+export type RunReport = Awaited<ReturnType<typeof executeRun>>['report'];
