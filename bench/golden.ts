@@ -58,12 +58,12 @@ const c = randomTensor([olm.shape[1]], 1, 1);
 const cs = randomTensor([olm.shape[1]], 0.1, 1);
 bench('SpMV olm1000 CSR (B ds, c d)', 'x(i)=B(i,j)*c(j)', { B: 'ds', c: 'd' }, undefined, { B: olm, c }, 5);
 bench('SpMV olm1000 DCSR (B ss, c s 10%)', 'x(i)=B(i,j)*c(j)', { B: 'ss', c: 's' }, undefined, { B: olm, c: cs }, 5);
-bench('SpMV olm1000 CSC (B ss:1,0, c d; spacc)', 'x(i)=B(i,j)*c(j)', { B: 'ss:1,0', c: 'd' }, ['j', 'i'], { B: olm, c }, 5);
+bench('SpMV olm1000 CSC (B ss:1,0, c d; sparse accumulator)', 'x(i)=B(i,j)*c(j)', { B: 'ss:1,0', c: 'd' }, ['j', 'i'], { B: olm, c }, 5);
 
 for (const f of ['LFAT5.mtx', 'karate.mtx', 'west0067.mtx']) {
   const A = matrix(f);
   bench(`SpMSpM ${f} squared (inner product)`, 'X(i,j)=B(i,k)*C(k,j)', { C: 'ss:1,0' }, ['i', 'j', 'k'], { B: A, C: A }, 5);
-  bench(`SpMSpM ${f} squared (Gustavson, spacc)`, 'X(i,j)=B(i,k)*C(k,j)', { B: 'ss', C: 'ss' }, ['i', 'k', 'j'], { B: A, C: A }, 5);
+  bench(`SpMSpM ${f} squared (Gustavson, sparse accumulator)`, 'X(i,j)=B(i,k)*C(k,j)', { B: 'ss', C: 'ss' }, ['i', 'k', 'j'], { B: A, C: A }, 5);
 }
 
 const dnn = time(5, () => readMtx(resolve(REAL, 'dnn-n1024-l1.mtx')));

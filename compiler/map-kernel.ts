@@ -41,7 +41,7 @@ export interface MappedKernel {
 
 /**
  * Hardware lowering. A node whose primitive is a wire when fed by the root
- * stream (rtl.wireWhenRootFed, e.g. a repeat of the root ref) is removed and
+ * stream (rtl.wireWhenRootFed, e.g. a replay of the root ref) is removed and
  * its output taken from the input it equals; afterwards only ports that can
  * generate the root themselves (rtl.rootInput) may read the root stream.
  */

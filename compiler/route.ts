@@ -74,3 +74,12 @@ export function routeNet(ir: HardwareIR, source: string, sinks: readonly string[
   }
   return { source, sinks, connections, nodes: tree, paths };
 }
+
+/**
+ * Cycles a token needs along a path at full speed: one per FIFO it passes
+ * (routing-graph nodes with a `fifo` whose bypass is not set); muxes and
+ * bypassed FIFOs are wires.
+ */
+export function pathLatency(ir: HardwareIR, path: readonly string[], bypassed: ReadonlySet<string> = new Set()): number {
+  return path.reduce((acc, id) => acc + (ir.nodeById.get(id)?.fifo && !bypassed.has(id) ? 1 : 0), 0);
+}

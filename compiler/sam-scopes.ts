@@ -9,14 +9,14 @@
  * the innermost loops of its body.
  *
  * A summed variable outside a variable it does not sum (a *late* variable)
- * needs a sparse accumulator (SAM SpAcc1, golden/prims/spacc.ts): Gustavson's
+ * needs a sparse accumulator (SAM SpAcc1, sam/prims/): Gustavson's
  * X(i,j)=sum_k B(i,k)*C(k,j) in loop order i,k,j, or SpMV over a CSC matrix
- * (order j,i). The one-level spacc handles a Sum with exactly one late variable
+ * (order j,i). The one-level accumulator handles a Sum with exactly one late variable
  * v when the Sum is the whole of v's scope (v is an output variable and, after
  * hoistSums, the Sum is the right-hand side) and v is the innermost output
  * level. v is then iterated inside the Sum's body (its *physical* scope, so the
  * variable above it is the last summed one before it); summed variables after
- * v are reduced first, those before v are accumulated by one spacc each,
+ * v are reduced first, those before v are accumulated by one accumulator each,
  * innermost first. Two or more late variables (the outer product, order k,i,j)
  * would need a multi-level accumulator (SAM SpAcc2): refused.
  */
@@ -37,7 +37,7 @@ export interface Leaf {
 export interface SpaccPlan {
   /** The late variable: kept, iterated inside the summed variables in `before`. */
   readonly inner: string;
-  /** Summed variables before `inner`, in loop order: one spacc each, last first. */
+  /** Summed variables before `inner`, in loop order: one accumulator each, last first. */
   readonly before: readonly string[];
   /** Summed variables after `inner`, in loop order: reduced first, innermost first. */
   readonly after: readonly string[];
@@ -108,11 +108,11 @@ export function analyseScopes(k: Kernel, reduced: ReducedExpr): Scopes {
   }
 
   // Summed variables must be the innermost loops of their Sum's body, or be
-  // accumulated by a one-level spacc (exactly one late variable, see above).
+  // accumulated by a one-level accumulator (exactly one late variable, see above).
   const sums: Sum[] = [];
   for (const e of parent.keys()) if (e.kind === 'sum') sums.push(e);
   const outerVars = (s: Sum) => k.order.filter((v) => within(s, scope.get(v)!));
-  const spaccs = new Map<Sum, SpaccPlan>();
+  const accumulators = new Map<Sum, SpaccPlan>();
   for (const s of sums) {
     const outer = outerVars(s);
     const summed = [...s.vars].sort((x, y) => pos.get(x)! - pos.get(y)!);
@@ -127,21 +127,21 @@ export function analyseScopes(k: Kernel, reduced: ReducedExpr): Scopes {
     if (late.length > 1) {
       fail(
         `${why} into a ${late.length}-level result needs a ${late.length}-level sparse accumulator${late.length === 2 ? ' (SAM SpAcc2)' : ''}, which the primitive set lacks ` +
-          `(spacc accumulates one level: at most one variable it does not sum may be iterated inside the summed ones); ${instead}`,
+          `(the sparse accumulator merges one level: at most one variable it does not sum may be iterated inside the summed ones); ${instead}`,
       );
     }
     const v = late[0];
     const lastLevel = k.output.levelVars[k.output.levelVars.length - 1];
     if (scope.get(v) !== s || v !== lastLevel) {
       fail(
-        `${why} needs a sparse accumulator (spacc), which the graph builder uses only when the sum is the whole right-hand side ` +
+        `${why} needs a sparse accumulator, which the graph builder uses only when the sum is the whole right-hand side ` +
           `(after moving sums through products) and ${v} is the innermost level of the output${v !== lastLevel ? ` (it is ${lastLevel ?? 'none'})` : ''}; ${instead}`,
       );
     }
-    spaccs.set(s, { inner: v, before: summed.filter((x) => pos.get(x)! < pos.get(v)!), after: summed.filter((x) => pos.get(x)! > pos.get(v)!) });
+    accumulators.set(s, { inner: v, before: summed.filter((x) => pos.get(x)! < pos.get(v)!), after: summed.filter((x) => pos.get(x)! > pos.get(v)!) });
   }
-  // A spacc'd variable is iterated inside the summed ones: its physical scope is the Sum's body.
-  for (const [s, plan] of spaccs) scope.set(plan.inner, s.body);
+  // A accumulated variable is iterated inside the summed ones: its physical scope is the Sum's body.
+  for (const [s, plan] of accumulators) scope.set(plan.inner, s.body);
 
   const parentVar = (v: string): string | null => {
     const sv = scope.get(v)!;
@@ -164,7 +164,7 @@ export function analyseScopes(k: Kernel, reduced: ReducedExpr): Scopes {
     leavesIn: (e) => leavesUnder.get(e)!,
     parentVar,
     outerVar,
-    spaccOf: (s) => spaccs.get(s) ?? null,
+    spaccOf: (s) => accumulators.get(s) ?? null,
   };
 }
 

@@ -41,7 +41,7 @@ export const GUSTAVSON: KernelCase = {
 
 /**
  * Kernels whose loop order sums a variable outside a kept one, so their graph
- * uses the sparse accumulator (spacc), which exists in the golden model only:
+ * uses the sparse accumulator (SAM SpAcc1), which exists in the golden model only:
  * golden runs, no RTL mapping yet. Kept apart from TABLE so RTL tests that
  * iterate TABLE do not meet a primitive the hardware lacks.
  */
@@ -51,7 +51,7 @@ export const SPACC_TABLE: readonly KernelCase[] = [
   { name: 'SpMV CSC, c dense', expr: 'x(i)=B(i,j)*c(j)', formats: { B: 'ss:1,0', c: 'd' }, order: ['j', 'i'], inputs: { B: ['i', 'j'], c: ['j'] } },
   { name: 'MatTransMul, C not transposed', expr: 'x(i)=C(j,i)*d(j)', formats: { C: 'ss' }, order: ['j', 'i'], inputs: { C: ['j', 'i'], d: ['j'] } },
   { name: 'Gustavson masked (hoisted product)', expr: 'X(i,j)=D(i,j)*B(i,k)*C(k,j)', formats: {}, order: ['i', 'k', 'j'], inputs: { D: ['i', 'j'], B: ['i', 'k'], C: ['k', 'j'] } },
-  // Two spaccs in a chain (l, then k), and a reducer (l) before a spacc (k).
+  // Two accumulators in a chain (l, then k), and a reducer (l) before an accumulator (k).
   {
     name: 'MTTKRP, k and l outside j', expr: 'X(i,j)=B(i,k,l)*C(j,k)*D(j,l)', formats: { B: 'sss', C: 'ss:1,0', D: 'ss:1,0' }, order: ['i', 'k', 'l', 'j'],
     inputs: { B: ['i', 'k', 'l'], C: ['j', 'k'], D: ['j', 'l'] },

@@ -3,7 +3,7 @@
  * primitive catalogue (sam/prims/index.ts): the modes its mode register
  * selects ('off', 'pass', then every RTL primitive of the kind in catalogue
  * order), its core stream ports (as many as the busiest mode needs), its
- * config fields (the union of the modes' fields), and for every mode which
+ * config fields (every mode's fields, merged by name), and for every mode which
  * core port carries which stream (stream k of a primitive on port k).
  */
 import { bitsFor } from '../base/bits.ts';
@@ -50,7 +50,7 @@ export function primMode(prim: string): { kind: TileKindName; mode: string; code
 const portNames = (prefix: string, n: number) => Array.from({ length: n }, (_, k) => `${prefix}${k}`);
 const bind = (ports: readonly { name: string }[], prefix: string) => Object.fromEntries(ports.map((p, k) => [p.name, `${prefix}${k}`]));
 
-/** Union of the modes' fields by name; a field shared by two modes must have one width. */
+/** The modes' fields merged by name; a field shared by two modes must have one width. */
 function mergeFields(kind: TileKindName, lists: readonly (readonly FieldDecl[])[]): FieldDecl[] {
   const out = new Map<string, FieldDecl>();
   for (const f of lists.flat()) {

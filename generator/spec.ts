@@ -4,7 +4,7 @@ import { UserError } from '../base/errors.ts';
 import { ALU_OPS, type AluOp } from '../sam/prims/index.ts';
 
 /** Bumped whenever generated RTL changes for the same spec; part of the arch-id. */
-export const GENERATOR_VERSION = '0.2.0';
+export const GENERATOR_VERSION = '0.3.0';
 
 export const SB_TOPOLOGIES = ['disjoint', 'wilton', 'imran'] as const;
 
@@ -40,7 +40,7 @@ export const ArchSpecSchema = z
       ctx.addIssue({ code: 'custom', path: ['memWidth'], message: `memWidth (${s.memWidth}) must equal dataWidth (${s.dataWidth}): one stream word per SRAM word is the only layout implemented` });
     }
     if (new Set(s.peOps).size !== s.peOps.length) {
-      ctx.addIssue({ code: 'custom', path: ['peOps'], message: 'peOps must not repeat an op' });
+      ctx.addIssue({ code: 'custom', path: ['peOps'], message: 'peOps must not list an op twice' });
     }
   });
 
@@ -60,7 +60,7 @@ const DEFAULT: ArchSpec = {
 };
 
 export const PRESETS: Record<string, ArchSpec> = {
-  // Smallest array that maps the vector kernels (2 scanners, 2 value arrays, 2 writers, intersect/union + ALU).
+  // Smallest array that maps the vector kernels (2 scanners, 2 value arrays, 2 writers, a joiner and an ALU).
   tiny: { ...DEFAULT, width: 4, height: 4, memRatio: 2, memDepth: 256 },
   default: DEFAULT,
   // Onyx: 32x16, 3 PE columns then 1 MEM column, 4 KB per MEM tile.

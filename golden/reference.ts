@@ -5,7 +5,7 @@
  * Works on stored entries only, never on dense loops over shapes: each
  * subexpression becomes a relation (a list of coordinate tuples over some index
  * variables, with values); * is a hash join on the shared variables
- * (intersection), + and - a hash merge (union, a missing side counts as 0), a sum
+ * (intersection), + and - a hash merge (either side, a missing side counts as 0), a sum
  * a hash aggregation. A sum directly over a product aggregates while joining, so
  * SpMSpM never materialises its (i,k,j) products.
  *
@@ -246,7 +246,7 @@ function sumOfProduct(l: Rel, r: Rel, summed: readonly string[], ctx: Ctx): Rel 
   return { vars: keep, tuples, values };
 }
 
-/** Union for + and -: each side first broadcast over the variables only the other has. */
+/** Merge for + and -: each side first broadcast over the variables only the other has. */
 function merge(l0: Rel, r0: Rel, op: '+' | '-', ctx: Ctx): Rel {
   const vars = [...l0.vars, ...r0.vars.filter((v) => !l0.vars.includes(v))];
   const l = broadcast(l0, vars, ctx);

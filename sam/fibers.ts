@@ -100,7 +100,7 @@ export function repeatSignals(where: string, crd: Stream): Stream {
  * per 'R' in it (an empty repsig fiber emits nothing); then the fiber's stop:
  * S0, or S(k+1) when the ref is followed by Sk (merged); a lone parent Sk pairs
  * with a lone repsig stop and gives S(k+1). D ends both. Output = the repsig
- * stream with every R replaced by its ref (SAM Repeat).
+ * stream with every R replaced by its ref, as SAM's repeater does.
  */
 export function replay(where: string, ref: Stream, repsig: Stream, names = { parent: 'in_ref', child: 'in_repsig' }): Stream {
   const items = parentItems(where, ref);

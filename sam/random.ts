@@ -80,7 +80,7 @@ export function randomTree(rng: Rand, o: RandomOptions = {}, nLevels?: number): 
   return { levels, vals: Array.from({ length: positions }, () => randomValue(rng, w)), positions };
 }
 
-/** Replaces data tokens by 'N' with probability p (a union's missing side; scans as an empty fiber). */
+/** Replaces data tokens by 'N' with probability p (the side a merge lacks; scans as an empty fiber). */
 export const withN = (rng: Rand, s: Stream, p: number): Stream => s.map((t) => (typeof t === 'number' && chance(rng, p) ? 'N' : t));
 
 /** Same stop structure, data replaced by f(). */

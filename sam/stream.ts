@@ -61,7 +61,7 @@ export function up(where: string, s: Stop): Stop {
 
 /**
  * What a parent stream means to the level below it (the scanner rule, also used
- * by repeat, crd-hold and crd-drop): each data/N token opens one child fiber,
+ * by the primitives that pair a parent with a child stream): each data/N token opens one child fiber,
  * closed by S0, or by S(k+1) when the parent's next token is Sk (that stop is
  * consumed: SAM merges it); any other parent stop Sk is a lone S(k+1).
  */

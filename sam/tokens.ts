@@ -3,7 +3,7 @@
  * and their hardware word encoding (DESIGN.md "Stream word").
  *
  * A data token is a plain number (coordinate, reference or value, already
- * wrapped to the datapath). Repeat signals are `'R'`; in hardware an R is the
+ * wrapped to the datapath). repsig tokens are `'R'`; in hardware an R is the
  * data word 0 (the stream's role tells it apart from a coordinate 0).
  */
 export interface Stop {

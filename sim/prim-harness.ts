@@ -73,9 +73,9 @@ function renderDriver(ir: HardwareIR, kind: TileKindName, hasMem: boolean): stri
   });
 }
 
-/** Builds (or takes from the cache) the harness model of one tile kind's core. */
-export function buildCoreHarness(ir: HardwareIR, kind: TileKindName, opts: { log?: (s: string) => void } = {}): Promise<Model> {
-  const all = renderVerilog(ir);
+/** Builds (or takes from the cache) the harness model of one tile kind's core; `files` replaces the rendered RTL (tests plant bugs with it). */
+export function buildCoreHarness(ir: HardwareIR, kind: TileKindName, opts: { log?: (s: string) => void; files?: ReadonlyMap<string, string> } = {}): Promise<Model> {
+  const all = opts.files ?? renderVerilog(ir);
   const names = coreFiles(kind);
   const files = new Map(names.map((n) => [n, all.get(n)!]));
   return buildVerilatorModel({ name: `${ir.archId}-${kind}-core`, files, top: `basalt_${kind}_core`, driver: renderDriver(ir, kind, names.includes('basalt_sram.v')) }, opts);

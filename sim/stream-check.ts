@@ -6,7 +6,7 @@
  */
 import type { HardwareIR } from '../generator/ir.ts';
 import { cbNodeId, coreOutNodeId, ioInNodeId, ioOutNodeId, tileIdOf } from '../generator/routing-graph.ts';
-import { routeNet, type RoutedNet } from '../compiler/route.ts';
+import { pathLatency, routeNet, type RoutedNet } from '../compiler/route.ts';
 import { readBitstream, writeBitstream } from '../compiler/bitstream.ts';
 import { encodeToken, S } from '../sam/tokens.ts';
 import { mulberry32 } from '../base/prng.ts';
@@ -38,11 +38,13 @@ export function planStreams(ir: HardwareIR): StreamPlan {
   const pe = tileIdOf(ir.spec, peCol, Math.floor(H / 2));
   const mem = tileIdOf(ir.spec, memCol, H - 2);
   const tr = (k: number) => k % T;
+  // A disjoint switch box keeps a token on its track: border to border, the destination track is the source's.
+  const to = (k: number, from: number) => (ir.spec.sbTopology === 'disjoint' ? tr(from) : tr(k));
   const nets = [
     // Long haul west -> east with a turn.
-    take(routeNet(ir, ioInNodeId('W', 1, tr(1)), [ioOutNodeId('E', H - 2, tr(3))], used)),
+    take(routeNet(ir, ioInNodeId('W', 1, tr(1)), [ioOutNodeId('E', H - 2, to(3, 1))], used)),
     // Fan-out: one source, two destinations.
-    take(routeNet(ir, ioInNodeId('N', Wd - 2, tr(0)), [ioOutNodeId('S', Wd - 2, tr(2)), ioOutNodeId('E', H - 1, tr(4))], used)),
+    take(routeNet(ir, ioInNodeId('N', Wd - 2, tr(0)), [ioOutNodeId('S', Wd - 2, to(2, 0)), ioOutNodeId('E', H - 1, to(4, 0))], used)),
     // Through a PE core in pass mode: border -> CB -> core -> SB -> border.
     take(routeNet(ir, ioInNodeId('N', peCol, tr(2)), [cbNodeId(pe, 'in0')], used)),
     take(routeNet(ir, coreOutNodeId(pe, 'out0'), [ioOutNodeId('W', Math.floor(H / 2), tr(0))], used)),
@@ -92,6 +94,8 @@ export interface StreamCheckResult {
   readonly runs: StreamRun[];
   readonly cyclesPerSecond: number;
   readonly longestPath: number;
+  /** FIFOs on the slowest flow (routing-graph `fifo` nodes not bypassed; a core in pass mode adds its input buffer). */
+  readonly fillLatency: number;
 }
 
 const ioIndex = (ir: HardwareIR, id: string) => ir.nodeById.get(id)!.ioIndex!;
@@ -117,5 +121,10 @@ export async function runStreamCheck(ir: HardwareIR, exe: string, opts: { tokens
     return { stall: opts.stalls[r], ok: run.ok, cycles: run.cycles, exact, received };
   });
   const longestPath = Math.max(...plan.nets.map((n) => Math.max(...n.paths.map((p) => p.length))));
-  return { plan, tokens: N, sent, runs, cyclesPerSecond: res.cycles / res.seconds, longestPath };
+  const bypassed = new Set(plan.bypass);
+  const lat = (net: RoutedNet) => Math.max(...net.paths.map((p) => pathLatency(ir, p, bypassed)));
+  // Flows 2 and 3 are two nets each, joined by a core's input buffer.
+  const n = plan.nets;
+  const fillLatency = Math.max(lat(n[0]), lat(n[1]), lat(n[2]) + 1 + lat(n[3]), lat(n[4]) + 1 + lat(n[5]));
+  return { plan, tokens: N, sent, runs, cyclesPerSecond: res.cycles / res.seconds, longestPath, fillLatency };
 }

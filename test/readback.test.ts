@@ -12,11 +12,13 @@ describe('config read-back (default array)', () => {
     const model = await buildModel(ir);
     const r = rng(42);
     const written = new Map<number, number>();
+    let outsideMask = 0;
     const job = new Job();
     for (const t of ir.tiles) {
       for (const reg of ir.kinds[t.kind].registers) {
         const a = configAddress(t.id, reg.index);
         const v = Math.floor(r() * 2 ** 32) >>> 0;
+        if ((v & ~reg.mask) !== 0) outsideMask++;
         written.set(a, (v & reg.mask) >>> 0);
         job.cfgWrite(a, v);
       }
@@ -28,8 +30,9 @@ describe('config read-back (default array)', () => {
     expect(written.size).toBeGreaterThan(ir.tiles.length);
     for (const [a, v] of written) expect(res.cfgReads.get(a), `address ${a.toString(16)}`).toBe(v);
     expect(res.cfgReads.get(configAddress(0, 200))).toBe(0);
-    // Some written values have bits outside the mask, so masking was really exercised.
-    expect([...written.values()].some((v) => v !== 0)).toBe(true);
+    // Most raw values set bits outside their register's mask (so the masking was exercised), and the reads are not all zero.
+    expect(outsideMask).toBeGreaterThan(written.size / 2);
+    expect([...written.values()].filter((v) => v !== 0).length).toBeGreaterThan(written.size / 2);
   });
 
   it('memory port writes and reads back SRAM words of every MEM tile', async () => {

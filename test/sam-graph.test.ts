@@ -214,7 +214,7 @@ describe('refusals name the construct the primitives lack', () => {
   });
 
   it('a spacc sum must be the whole right-hand side, over the innermost output level', () => {
-    const whole = /sums over k outside the loop over j.*sparse accumulator \(spacc\).*only when the sum is the whole right-hand side/;
+    const whole = /sums over k outside the loop over j.*sparse accumulator.*only when the sum is the whole right-hand side/;
     refuse(() => build('X(i,j)=B(i,k)*C(k,j)+D(i,j)', {}, { B: [3, 4], C: [4, 5], D: [3, 5] }, ['i', 'k', 'j']), whole);
     refuse(() => build('X(i,j)=B(i,k)*C(k,j)+1', {}, { B: [3, 4], C: [4, 5] }, ['i', 'k', 'j']), whole);
     // The residual over a CSC matrix: the sum over j is one term of the difference.

@@ -23,7 +23,7 @@ describe('streaming through the default array (Verilator)', () => {
     const plan = planStreams(ir);
     expect(plan.flows[1].sinks.length).toBe(2); // fan-out
     expect(plan.bypass.length).toBe(2);
-    expect(Math.max(...plan.nets[0].paths[0].map(() => 1)) && plan.nets[0].paths[0].length).toBeGreaterThan(8); // many hops
+    expect(plan.nets[0].paths[0].length).toBeGreaterThan(8); // many hops
   });
 
   it('delivers 10,000 random tokens per stream exactly, with and without random stalls', async () => {
@@ -34,8 +34,10 @@ describe('streaming through the default array (Verilator)', () => {
       expect(run.ok).toBe(true);
       run.received.forEach((perSink, i) => perSink.forEach((got) => expect(got).toEqual(res.sent[i])));
     }
-    // No gaps: one token per cycle once the pipeline is full (at most ~2 cycles per hop of fill).
-    expect(res.runs[2].cycles).toBeLessThanOrEqual(N + 2 * res.longestPath + 8);
+    // No gaps: one token per cycle once the pipeline is full; filling it costs one cycle per FIFO (routing-graph latency).
+    expect(res.fillLatency).toBeGreaterThan(4);
+    expect(res.runs[2].cycles).toBeGreaterThanOrEqual(N + res.fillLatency);
+    expect(res.runs[2].cycles).toBeLessThanOrEqual(N + res.fillLatency + 2);
     // Stalls really happened: the stalled runs take longer.
     expect(res.runs[0].cycles).toBeGreaterThan(N * 1.2);
   });

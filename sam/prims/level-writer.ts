@@ -18,7 +18,7 @@ import { segCrdFields } from './mem-fields.ts';
  * `dropEmpty: true` is SAM's CompressWrScan: a stop only closes a fiber when it
  * follows a coordinate, so empty fibers (and the lone stops of empty parents)
  * leave no seg entry. Use it below a compressed output level whose coordinates
- * went through crd-drop (which removed exactly the coordinates of empty fibers).
+ * went through a coordinate drop (which removed exactly the coordinates of empty fibers).
  * For the outermost level keep the default: an empty root must still give seg [0, 0].
  */
 export function levelWriter(crdIn: Stream, opts: { dropEmpty?: boolean } = {}): { seg: number[]; crd: number[] } {

@@ -10,7 +10,7 @@ import { isStop, S, type Stream, type Token } from '../tokens.ts';
  * stop closes one fiber and emits a sum, so an empty fiber emits 0 and
  * "..., S0, S1" (an empty last fiber) emits "sum, 0, S0". Why: the empty fiber
  * still has a coordinate in the level above (the scanner emitted it), and the
- * value stream must stay aligned with that coordinate stream; crd-drop removes
+ * value stream must stay aligned with that coordinate stream; a coordinate drop removes
  * such coordinates later if the output is sparse. A lone S1 (e.g. "S1, D" from
  * an empty parent) also emits a 0, exactly as SAM's Reduce does.
  * Sums wrap at dataWidth (two's complement), like the PE's adder.

@@ -12,7 +12,7 @@
  *   in_crd_inner  coordinates of the kept level (j), one fiber per in_crd_outer token
  *                 (the scanner pairing of stream.ts parentItems)
  *   in_val        values, token for token aligned with in_crd_inner
- *   out_crd       per fiber of in_crd_outer: the union of the j coordinates of its
+ *   out_crd       per fiber of in_crd_outer: every j coordinate of any of its
  *                 k's, ascending, then that fiber's own stop token (unchanged level)
  *   out_val       the accumulated value of each out_crd coordinate, same stops
  *

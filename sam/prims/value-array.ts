@@ -6,7 +6,7 @@ import { checkStream, fail, mostTokens } from '../stream.ts';
 import type { Stream } from '../tokens.ts';
 import { valFields } from './mem-fields.ts';
 
-/** ref -> vals[ref], 'N' (missing side of a union) -> 0; stops and D pass through. */
+/** ref -> vals[ref], 'N' (the empty ref of a side a merge lacks) -> 0; stops and D pass through. */
 export function valueArray(vals: readonly number[], ref: Stream): Stream {
   const where = 'value-array';
   checkStream(`${where} in_ref`, ref, ['num', 'N']);

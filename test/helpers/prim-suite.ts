@@ -6,11 +6,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { presetIR } from './arch.ts';
 import { CORNERS } from './prim-corners.ts';
+import { DIRECTED } from './prim-directed.ts';
 import type { TileKindName } from '../../generator/cores.ts';
 import type { Model } from '../../sim/verilator.ts';
 import type { PrimName } from '../../sam/prims/index.ts';
 import {
-  buildCoreHarness, caseLatency, firstMismatch, itemCycleBound, maxStreamTokens, randomHarnessCases, runPrimCases, summarize,
+  buildCoreHarness, caseLatency, firstMismatch, goldenOutputs, itemCycleBound, maxStreamTokens, randomHarnessCases, runPrimCases, summarize,
   type CaseResult, type HarnessCase,
 } from '../../sim/prim-harness.ts';
 
@@ -44,9 +45,12 @@ export function primSuite(kind: TileKindName, prims: readonly PrimName[], seed: 
       expect(s.cycles).toBeGreaterThan(s.tokens); // the stalls did cost cycles
     });
 
-    it('corner cases, without and with stalls', async () => {
-      const cases = CORNERS[prim] ?? [];
-      expect(cases.length).toBeGreaterThan(0);
+    it('directed cases (expected outputs by hand) and corner cases, without and with stalls', async () => {
+      const directed = DIRECTED[prim] ?? [];
+      const cases: HarnessCase[] = [...directed.map((d) => ({ prim, config: d.config, inputs: d.inputs })), ...(CORNERS[prim] ?? [])];
+      expect(directed.length).toBeGreaterThan(2);
+      // The RTL is compared with the golden model below; the golden model with the hand-written outputs here.
+      directed.forEach((d) => expect(goldenOutputs(cases[directed.indexOf(d)]), d.name).toEqual(d.expect));
       for (const stall of [0, 0.5]) expectMatch(cases, await runPrimCases(ir, model, cases, { stall, seed: seed + 1 }), ir.spec.dataWidth);
     });
 

@@ -1,0 +1,185 @@
+/**
+ * Directed cases with hand-checked expected outputs, one table per primitive
+ * (the DESIGN.md example, SAM's own simulator unit tests with SAM's
+ * level-less 'S' written as the stop it stands for, and corner cases). The
+ * same table drives the golden model (test/golden-prims.test.ts: golden ==
+ * expected) and the RTL (test/helpers/prim-suite.ts: RTL == golden == expected).
+ * Written arrays are given as data streams ending in D, as the golden model returns them.
+ */
+import type { Level } from '../../sam/fibers.ts';
+import type { PrimName } from '../../sam/prims/index.ts';
+import { parseStream, type Stream } from '../../sam/tokens.ts';
+import type { AluOp } from '../../sam/prims/alu.ts';
+
+export interface DirectedCase {
+  readonly name: string;
+  readonly prim: PrimName;
+  readonly config: object;
+  readonly inputs: Record<string, Stream>;
+  /** Every output stream (and written array) the case must produce. */
+  readonly expect: Record<string, Stream>;
+}
+
+const p = parseStream;
+const streams = (r: Record<string, string>) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, p(v)]));
+const dc = (prim: PrimName, name: string, config: object, inputs: Record<string, string>, expect: Record<string, string>): DirectedCase =>
+  ({ prim, name, config, inputs: streams(inputs), expect: streams(expect) });
+const cs = (seg: number[], crd: number[]): Level => ({ kind: 's', seg, crd });
+const dense = (size: number): Level => ({ kind: 'd', size });
+const range = (n: number, f: (i: number) => number | string = (i) => i) => Array.from({ length: n }, (_, i) => String(f(i))).join(', ');
+const arr = (xs: readonly number[]) => [...xs.map(String), 'D'].join(', ');
+
+// B = [[0,5,0],[0,0,0],[7,0,9]] stored DCSR (DESIGN.md).
+const Bi = cs([0, 2], [0, 2]);
+const Bj = cs([0, 1, 3], [1, 0, 2]);
+const Bvals = [5, 7, 9];
+
+const scan = (name: string, level: Level, inRef: string, crd: string, ref: string) =>
+  dc('level-scanner', name, { level }, { in_ref: inRef }, { out_crd: crd, out_ref: ref });
+const row = (r: number) => range(3, (c) => r * 3 + c);
+
+const write = (name: string, crd: string, seg: number[], crds: number[], dropEmpty = false) =>
+  dc('level-writer', name, { dropEmpty }, { in_crd: crd }, { seg: arr(seg), crd: arr(crds) });
+
+const vals = (name: string, v: number[], ref: string, out: string) => dc('value-array', name, { vals: v }, { in_ref: ref }, { out_val: out });
+
+const join = (prim: 'intersect' | 'union', name: string, a: [string, string], b: [string, string], out: [string, string, string]) =>
+  dc(prim, name, {}, { crd_a: a[0], ref_a: a[1], crd_b: b[0], ref_b: b[1] }, { out_crd: out[0], out_ref_a: out[1], out_ref_b: out[2] });
+
+/** One ALU token each: [op, a, b, c, result] at 16 bits. */
+const ALU_TABLE: [AluOp, number, number, number, number][] = [
+  ['add', 32767, 1, 0, -32768], ['add', -32768, -1, 0, 32767], ['sub', -32768, 1, 0, 32767], ['sub', 5, 7, 0, -2],
+  ['mul', 256, 256, 0, 0], ['mul', 300, 300, 0, 24464], ['mul', -32768, -1, 0, -32768], ['min', -5, 3, 0, -5], ['max', -5, 3, 0, 3],
+  ['abs', -7, 0, 0, 7], ['abs', -32768, 0, 0, -32768],
+  ['shl', 1, 15, 0, -32768], ['shl', 3, 17, 0, 6], /* amount mod 16 */ ['shl', -1, -1, 0, -32768], /* 0xffff mod 16 = 15 */
+  ['shr', -1, 1, 0, 32767], /* logical */ ['shr', -32768, 15, 0, 1], ['ashr', -1, 1, 0, -1], /* arithmetic */ ['ashr', -32768, 15, 0, -1], ['ashr', 100, 2, 0, 25],
+  ['and', -1, 0x0f0f, 0, 0x0f0f], ['or', -32768, 1, 0, -32767], ['xor', -1, 0x7fff, 0, -32768],
+  ['eq', 4, 4, 0, 1], ['ne', 4, 4, 0, 0], ['lt', -1, 0, 0, 1], ['le', 0, 0, 0, 1], ['gt', -32768, 32767, 0, 0], ['ge', 32767, -32768, 0, 1],
+  ['sel', 11, 22, 1, 11], ['sel', 11, 22, 0, 22], ['sel', 11, 22, -1, 11],
+];
+export const ALU_OPS_COVERED = new Set(ALU_TABLE.map((t) => t[0]));
+
+const red = (name: string, input: string, out: string) => dc('reduce', name, { dataWidth: 16 }, { in_val: input }, { out_val: out });
+const rep = (name: string, ref: string, sig: string, out: string) => dc('repeat', name, {}, { in_ref: ref, in_repsig: sig }, { out_ref: out });
+const sig = (name: string, crd: string, out: string) => dc('repeat-sig', name, {}, { in_crd: crd }, { out_repsig: out });
+const drop = (name: string, o: string, i: string, out: string) => dc('crd-drop', name, {}, { in_outer: o, in_inner: i }, { out_outer: out, out_inner: i });
+const hold = (name: string, o: string, i: string, out: string) => dc('crd-hold', name, {}, { in_outer: o, in_inner: i }, { out_outer: out, out_inner: i });
+
+export const DIRECTED: Partial<Record<PrimName, DirectedCase[]>> = {
+  'level-scanner': [
+    scan('DESIGN.md example, level i', Bi, '0, D', '0, 2, S0, D', '0, 1, S0, D'),
+    scan('DESIGN.md example, level j', Bj, '0, 1, S0, D', '1, S0, 0, 2, S1, D', '0, S0, 1, 2, S1, D'),
+    scan('SAM test_rd_scan_c_direct_nd (1)', cs([0, 2, 3, 4], [0, 2, 2, 2]), '0, 1, 2, S0, D', '0, 2, S0, 2, S0, 2, S1, D', '0, 1, S0, 2, S0, 3, S1, D'),
+    scan('SAM test_rd_scan_c_direct_nd (2)', cs([0, 3, 4, 6], [0, 2, 3, 0, 2, 3]), '0, 0, S0, 1, S0, 2, S1, D',
+      '0, 2, 3, S0, 0, 2, 3, S1, 0, S1, 2, 3, S2, D', '0, 1, 2, S0, 0, 1, 2, S1, 3, S1, 4, 5, S2, D'),
+    scan('SAM test_rd_scan_u_direct_1d', dense(3), '0, D', '0, 1, 2, S0, D', '0, 1, 2, S0, D'),
+    scan('SAM test_rd_scan_u_direct_2d', dense(3), '0, 1, 2, 3, S0, D',
+      '0, 1, 2, S0, 0, 1, 2, S0, 0, 1, 2, S0, 0, 1, 2, S1, D', `${row(0)}, S0, ${row(1)}, S0, ${row(2)}, S0, ${row(3)}, S1, D`),
+    // SAM's Python scanner emits an extra 'N' crd/ref before the stop; DESIGN.md: N is just an empty fiber.
+    scan('SAM 0-token test, N scans empty', cs([0, 2, 3, 4], [0, 1, 2, 3]), '0, 1, N, 2, N, S0, D', '0, 1, S0, 2, S0, S0, 3, S0, S1, D', '0, 1, S0, 2, S0, S0, 3, S0, S1, D'),
+    scan('N alone', Bi, 'N, D', 'S0, D', 'S0, D'),
+    scan('empty fibers first, middle, last', cs([0, 0, 2, 2, 2], [3, 4]), '0, 1, 2, 3, S0, D', 'S0, 3, 4, S0, S0, S1, D', 'S0, 0, 1, S0, S0, S1, D'),
+    scan('empty tensor', cs([0, 0], []), '0, D', 'S0, D', 'S0, D'),
+    scan('below an empty tensor', cs([0], []), 'S0, D', 'S1, D', 'S1, D'),
+    scan('no fiber at all', cs([0, 0], []), 'D', 'D', 'D'),
+    scan('dense level of size 0', dense(0), '0, 1, S0, D', 'S0, S1, D', 'S0, S1, D'),
+    scan('largest coordinate', cs([0, 2], [0, 65535]), '0, D', '0, 65535, S0, D', '0, 1, S0, D'),
+    scan('deepest stop', cs([0, 1], [7]), '0, S254, D', '7, S255, D', '0, S255, D'),
+  ],
+  'level-writer': [
+    write('DESIGN.md example, level i', '0, 2, S0, D', [0, 2], [0, 2]),
+    write('DESIGN.md example, level j', '1, S0, 0, 2, S1, D', [0, 1, 3], [1, 0, 2]),
+    write('SAM test_comp_wr_scan_direct', '0, 2, 3, S0, 0, 2, 3, S1, D', [0, 3, 6], [0, 2, 3, 0, 2, 3]),
+    write('keeps empty fibers', 'S0, 3, 4, S0, S0, S1, D', [0, 0, 2, 2, 2], [3, 4]),
+    write('drops empty fibers (SAM CompressWrScan)', 'S0, 3, 4, S0, S0, S1, D', [0, 2], [3, 4], true),
+    write('empty tensor', 'S0, D', [0, 0], []),
+    write('empty tensor, dropEmpty', 'S0, D', [0], [], true),
+    write('a lone S1 counts as one empty fiber', 'S1, D', [0, 0], []),
+    write('nothing', 'D', [0], []),
+    write('largest coordinate', '65535, S0, D', [0, 1], [65535]),
+  ],
+  'value-writer': [
+    dc('value-writer', 'values in order, stops dropped', {}, { in_val: '10, 34, S0, 0, S1, D' }, { vals: '10, 34, 0, D' }),
+    dc('value-writer', 'no values', {}, { in_val: 'S0, D' }, { vals: 'D' }),
+    dc('value-writer', 'extremes', {}, { in_val: '-32768, 32767, S0, -1, S255, D' }, { vals: '-32768, 32767, -1, D' }),
+  ],
+  'value-array': [
+    vals('DESIGN.md values', Bvals, '0, S0, 1, 2, S1, D', '5, S0, 7, 9, S1, D'),
+    vals('N reads 0', Bvals, 'N, 2, N, S0, S2, D', '0, 9, 0, S0, S2, D'),
+    vals('no values', [], 'S0, D', 'S0, D'),
+  ],
+  intersect: [
+    join('intersect', 'SAM test_intersect_direct_2d', ['0, S0, 0, 1, 2, S1, D', '0, S0, 1, 2, 3, S1, D'], ['0, 1, 2, S0, 0, 1, 2, S1, D', '0, 1, 2, S0, 0, 1, 2, S1, D'],
+      ['0, S0, 0, 1, 2, S1, D', '0, S0, 1, 2, 3, S1, D', '0, S0, 0, 1, 2, S1, D']),
+    join('intersect', 'SAM test_intersect_1d (in1 = 16)', [`${range(16)}, S0, D`, `${range(16)}, S0, D`], ['0, 2, 4, 15, 17, 25, 31, 32, 50, 63, S0, D', `${range(10)}, S0, D`],
+      ['0, 2, 4, 15, S0, D', '0, 2, 4, 15, S0, D', '0, 1, 2, 3, S0, D']),
+    join('intersect', 'a fiber that becomes empty stays a bare stop', ['1, 3, S0, 2, S1, D', '0, 1, S0, 2, S1, D'], ['2, S0, 2, S1, D', '0, S0, 1, S1, D'],
+      ['S0, 2, S1, D', 'S0, 2, S1, D', 'S0, 1, S1, D']),
+    join('intersect', 'empty fibers on either side', ['S0, 1, S1, D', 'S0, 0, S1, D'], ['1, S0, S1, D', '0, S0, S1, D'], ['S0, S1, D', 'S0, S1, D', 'S0, S1, D']),
+    join('intersect', 'empty tensors', ['S1, D', 'S1, D'], ['S1, D', 'S1, D'], ['S1, D', 'S1, D', 'S1, D']),
+    join('intersect', 'largest coordinate, N refs carried', ['0, 65535, S0, D', '0, 1, S0, D'], ['65535, S0, D', 'N, S0, D'], ['65535, S0, D', '1, S0, D', 'N, S0, D']),
+  ],
+  union: [
+    join('union', 'SAM test_union_direct_nd (1)', ['0, 1, 3, 5, S0, D', '0, 1, 2, 3, S0, D'], ['0, 2, 3, 4, S0, D', '0, 1, 2, 3, S0, D'],
+      ['0, 1, 2, 3, 4, 5, S0, D', '0, 1, N, 2, N, 3, S0, D', '0, N, 1, 2, 3, N, S0, D']),
+    join('union', 'SAM test_union_direct_nd (2)', ['0, 1, S0, 2, 3, S0, S0, 4, 5, S1, D', '0, 1, S0, 2, 3, S0, S0, 4, 5, S1, D'],
+      ['1, 2, 3, S0, S0, 0, 1, 2, S0, S1, D', '0, 1, 2, S0, S0, 2, 3, 4, S0, S1, D'],
+      ['0, 1, 2, 3, S0, 2, 3, S0, 0, 1, 2, S0, 4, 5, S1, D', '0, 1, N, N, S0, 2, 3, S0, N, N, N, S0, 4, 5, S1, D', 'N, 0, 1, 2, S0, N, N, S0, 2, 3, 4, S0, N, N, S1, D']),
+    join('union', 'an empty side gives the other, N for the missing refs', ['S0, D', 'S0, D'], ['3, 65535, S0, D', '0, 1, S0, D'], ['3, 65535, S0, D', 'N, N, S0, D', '0, 1, S0, D']),
+    join('union', 'empty fibers on both sides', ['S0, S1, D', 'S0, S1, D'], ['S0, S1, D', 'S0, S1, D'], ['S0, S1, D', 'S0, S1, D', 'S0, S1, D']),
+  ],
+  alu: [
+    ...ALU_TABLE.map(([op, a, b, c, want]) =>
+      dc('alu', `${op}(${a}, ${b}${op === 'sel' ? `, ${c}` : ''})`, { op, dataWidth: 16 },
+        { val_a: `${a}, D`, ...(op === 'abs' ? {} : { val_b: `${b}, D` }), ...(op === 'sel' ? { val_c: `${c}, D` } : {}) }, { out_val: `${want}, D` })),
+    dc('alu', 'stops and D pass through', { op: 'mul', dataWidth: 16 }, { val_a: '10, S0, 7, 9, S1, D', val_b: '2, S0, 1, 3, S1, D' }, { out_val: '20, S0, 7, 27, S1, D' }),
+    dc('alu', 'a constant replaces val_b', { op: 'add', dataWidth: 16, constant: 1 }, { val_a: '32767, S0, S0, -2, S1, D' }, { out_val: '-32768, S0, S0, -1, S1, D' }),
+    dc('alu', 'sel with a constant', { op: 'sel', dataWidth: 16, constant: 9 }, { val_a: '1, 2, S0, D', val_c: '0, 5, S0, D' }, { out_val: '9, 2, S0, D' }),
+    dc('alu', 'abs of an empty fiber', { op: 'abs', dataWidth: 16 }, { val_a: 'S0, D' }, { out_val: 'S0, D' }),
+  ],
+  reduce: [
+    red('SAM test_reduce shapes', '5, 5, S0, 5, S0, 4, 8, S0, 4, 3, S0, 4, 3, S1, D', '10, 5, 12, 7, 7, S0, D'),
+    red('one level up', '1, 2, 3, 4, 5, 6, 7, 8, 9, S2, D', '45, S1, D'),
+    red('empty fibers emit 0, also the last one closed by S1 after an S0', '5, 5, S0, S0, 4, 8, S0, 4, 3, S0, S1, D', '10, 0, 12, 7, 0, S0, D'),
+    red('a vector to a scalar', '1, 2, 3, S0, D', '6, D'),
+    red('an empty tensor to 0', 'S0, D', '0, D'),
+    red('a lone S1', 'S1, D', '0, S0, D'),
+    red('nothing', 'D', 'D'),
+    red('wraps at 16 bits', '32767, 1, S0, D', '-32768, D'),
+    red('wraps, unsigned words read signed', '-32768, -32768, S0, 65535, 1, S1, D', '0, 0, S0, D'),
+    red('the deepest stop goes down by one', '1, S255, D', '1, S254, D'),
+  ],
+  'repeat-sig': [
+    sig('SAM test_repeat_gen_direct (1)', '0, 1, S0, 2, S0, 3, S1, D', 'R, R, S0, R, S0, R, S1, D'),
+    sig('SAM test_repeat_gen_direct (2)', '0, 1, 2, S0, 0, 1, 2, S1, S1, 4, 5, S2, D', 'R, R, R, S0, R, R, R, S1, S1, R, R, S2, D'),
+    sig('an empty fiber', 'S0, D', 'S0, D'),
+  ],
+  repeat: [
+    rep('SAM test_repeat_direct (1)', '0, 1, 2, S0, D', 'R, R, S0, R, S0, R, S1, D', '0, 0, S0, 1, S0, 2, S1, D'),
+    rep('SAM test_repeat_direct (2)', '0, 1, S0, 2, S0, 3, S1, D', 'R, R, R, S0, R, R, R, S1, R, S1, R, R, S2, D', '0, 0, 0, S0, 1, 1, 1, S1, 2, S1, 3, 3, S2, D'),
+    rep('SAM test_repeat_direct (3)', '0, S0, 1, 2, 3, S1, D', 'R, R, R, S1, R, R, R, S0, R, S0, R, R, S2, D', '0, 0, 0, S1, 1, 1, 1, S0, 2, S0, 3, 3, S2, D'),
+    rep('SAM test_repeat_direct (4)', '0, D', 'R, R, S0, D', '0, 0, S0, D'),
+    rep('SAM test_repeat_direct (5)', '0, 1, S0, D', 'R, R, R, S0, R, R, R, S1, D', '0, 0, 0, S0, 1, 1, 1, S1, D'),
+    rep('an empty repsig fiber emits nothing', '0, 1, S0, D', 'S0, R, S1, D', 'S0, 1, S1, D'),
+    rep('a merged and a lone stop', '0, S0, S1, D', 'R, R, S1, S2, D', '0, 0, S1, S2, D'),
+    rep('N is replayed like a ref', 'N, 4, S0, D', 'R, R, S0, R, S1, D', 'N, N, S0, 4, S1, D'),
+    rep('empty streams', 'S0, D', 'S1, D', 'S1, D'),
+    rep('no R at all', '0, D', 'S0, D', 'S0, D'),
+  ],
+  'crd-drop': [
+    drop('SAM test_crd_drop_1d (1)', '0, 1, S0, D', '1, S0, S1, D', '0, S0, D'),
+    drop('SAM test_crd_drop_1d (2)', '0, 1, S0, D', '1, S0, 1, S1, D', '0, 1, S0, D'),
+    drop('SAM test_crd_drop_1d (3)', '0, 1, 2, 3, S0, D', '1, S0, 1, S0, S0, 1, S1, D', '0, 1, 3, S0, D'),
+    drop('empty tensor', 'S0, D', 'S1, D', 'S0, D'),
+    drop('a whole outer fiber empties out', '0, S0, 1, 2, S1, D', 'S1, 4, S0, S2, D', 'S0, 1, S1, D'),
+    drop('every outer fiber empties out', '0, 1, S0, 2, S1, D', 'S0, S1, S2, D', 'S0, S1, D'),
+    drop('largest coordinate kept', '65535, S0, S1, D', '3, S1, S2, D', '65535, S0, S1, D'),
+  ],
+  'crd-hold': [
+    hold('SAM test_crd_hold_nd (1)', '0, 1, 2, S0, D', '0, 2, S0, 2, S0, 2, S1, D', '0, 0, S0, 1, S0, 2, S1, D'),
+    hold('SAM test_crd_hold_nd (2)', '0, 1, 2, 5, S0, D', '1, 2, 5, S0, 2, S0, 2, S0, 2, 3, 4, 5, S1, D', '0, 0, 0, S0, 1, S0, 2, S0, 5, 5, 5, 5, S1, D'),
+    hold('SAM test_crd_hold_nd (3)', '0, 2, S0, 3, S0, 4, S1, D', '0, 2, 3, S0, 0, 2, 3, S1, 0, S1, 2, 3, S2, D', '0, 0, 0, S0, 2, 2, 2, S1, 3, S1, 4, 4, S2, D'),
+    hold('an empty inner fiber', '0, 1, S0, D', 'S0, 4, S1, D', 'S0, 1, S1, D'),
+    hold('empty tensor', 'S0, D', 'S1, D', 'S1, D'),
+  ],
+};
