@@ -11,8 +11,9 @@ import { memAddress, type HardwareIR } from '../generator/ir.ts';
 import { encode, parseFormat, type Fibertree } from '../formats/fibertree.ts';
 import type { Tensor } from '../formats/tensor.ts';
 import { wrapUnsigned } from '../sam/arith.ts';
-import type { GraphNode, NodeBinding, SamGraph } from '../sam/graph.ts';
-import type { BoundMemory, EncodeContext } from '../sam/prim-def.ts';
+import { boundMemory, outputArrays } from '../golden/run-graph.ts';
+import type { NodeBinding, SamGraph } from '../sam/graph.ts';
+import type { EncodeContext } from '../sam/prim-def.ts';
 import { primDef } from '../sam/prims/index.ts';
 import { writeBitstream, type BitstreamWord, type FieldSetting } from './bitstream.ts';
 import { placeGraph, nodeMode, type Placement } from './place.ts';
@@ -80,13 +81,6 @@ const describeBinding = (b: NodeBinding | undefined) =>
 
 const memDepthHint = (words: number) => `use --set memDepth=${2 ** Math.ceil(Math.log2(Math.max(16, words)))} (at most 65536) or a smaller input`;
 
-function boundMemory(n: GraphNode, trees: ReadonlyMap<string, Fibertree>): BoundMemory {
-  const b = n.binding;
-  if (b?.kind === 'input-level') return { level: trees.get(b.tensor)!.levels[b.level] };
-  if (b?.kind === 'input-vals') return { vals: trees.get(b.tensor)!.vals };
-  return {};
-}
-
 export function mapKernel(ir: HardwareIR, graph: SamGraph, inputs: Readonly<Record<string, Tensor>>): MappedKernel {
   const g = lowerForHardware(graph);
   const arch = archParams(ir.spec);
@@ -117,33 +111,36 @@ export function mapKernel(ir: HardwareIR, graph: SamGraph, inputs: Readonly<Reco
     const d = primDef(n.prim);
     const rtl = d.rtl!;
     const tile = placement.get(n.id)!;
+    const config = configs.get(n.id) as never;
+    const reads = d.arrays?.reads ?? [];
     const writes = d.arrays?.writes ?? [];
+    // Input arrays one after another from word 0; written arrays share the rest evenly, in the order the
+    // definition lists them. A first pass only counts the preloaded words, so the two never overlap.
+    let preloaded = 0;
+    rtl.encode(config, { arch, preload: (_a, words) => ((preloaded += words.length), 0), reserve: () => 0 });
+    if (preloaded > depth) throw new CapacityError(`${describeBinding(n.binding)}(${reads.join(' + ')}) needs ${preloaded} SRAM words but a MEM tile holds ${depth} here: ${memDepthHint(preloaded)}`);
     const arrays: Record<string, Region> = {};
     let next = 0;
-    const preloaded: string[] = [];
     const ctx: EncodeContext = {
       arch,
-      // Input arrays one after another from word 0.
       preload: (array, words) => {
+        if (!reads.includes(array)) throw new Error(`${n.prim} preloads '${array}', which its definition does not list as read`);
         const base = next;
         next += words.length;
-        preloaded.push(array);
         words.forEach((w, i) => memImage.push([memAddress(tile, base + i), wrapUnsigned(w, dw)]));
         return base;
       },
-      // Written arrays share the SRAM evenly, in the order the definition lists them.
       reserve: (array) => {
         const k = writes.indexOf(array);
         if (k < 0) throw new Error(`${n.prim} reserves '${array}', which its definition does not list as written`);
-        const capacity = Math.floor(depth / writes.length);
-        arrays[array] = { base: k * capacity, capacity };
-        return k * capacity;
+        const capacity = Math.floor((depth - preloaded) / writes.length);
+        arrays[array] = { base: preloaded + k * capacity, capacity };
+        return preloaded + k * capacity;
       },
     };
     const set = (field: string, value: number) => fields.push({ tile, field, value });
     set('mode', nodeMode(n).code);
-    for (const [f, v] of Object.entries(rtl.encode(configs.get(n.id) as never, ctx))) set(f, v);
-    if (next > depth) throw new CapacityError(`${describeBinding(n.binding)}(${preloaded.join(' + ')}) needs ${next} SRAM words but a MEM tile holds ${depth} here: ${memDepthHint(next)}`);
+    for (const [f, v] of Object.entries(rtl.encode(config, ctx))) set(f, v);
     if (rootFed.has(n.id)) set(rtl.rootInput!.field, 1);
     if (writes.length > 0) written.set(n.id, { tile, arrays });
   }
@@ -153,21 +150,14 @@ export function mapKernel(ir: HardwareIR, graph: SamGraph, inputs: Readonly<Reco
 
 /** Refuses, before simulating, an output whose arrays (sized by the golden run) overflow their writers' regions. */
 export function checkOutputFits(m: MappedKernel, golden: Fibertree): void {
-  const need = (node: string): Record<string, number> => {
-    const b = m.graph.nodes.find((n) => n.id === node)?.binding;
-    if (b?.kind === 'output-level') {
-      const l = golden.levels[b.level];
-      return l.kind === 's' ? { seg: l.seg.length, crd: l.crd.length } : {};
-    }
-    if (b?.kind === 'output-vals') return { vals: golden.vals.length };
-    return {};
-  };
   for (const [node, w] of m.written) {
-    for (const [array, words] of Object.entries(need(node))) {
+    const b = m.graph.nodes.find((n) => n.id === node)?.binding;
+    if (b?.kind !== 'output-level' && b?.kind !== 'output-vals') continue;
+    for (const [array, words] of Object.entries(outputArrays(golden, b))) {
       const r = w.arrays[array];
-      if (r && words > r.capacity) {
-        const b = m.graph.nodes.find((n) => n.id === node)!.binding;
-        throw new CapacityError(`the output's ${describeBinding(b)}${array} needs ${words} words but its writer's region holds ${r.capacity}: ${memDepthHint(Math.ceil((words * m.ir.spec.memDepth) / r.capacity))}`);
+      if (!r) throw new Error(`node ${node} writes no '${array}' region for its ${b.kind} binding`);
+      if (words.length > r.capacity) {
+        throw new CapacityError(`the output's ${describeBinding(b)}${array} needs ${words.length} words but its writer's region holds ${r.capacity}: ${memDepthHint(Math.ceil((words.length * m.ir.spec.memDepth) / r.capacity))}`);
       }
     }
   }

@@ -292,7 +292,7 @@ export function buildSamGraph(k: Kernel, opts: SamGraphOptions): SamGraph {
     }
     let mayBeEmpty = info(j).mayBeEmpty || plan.after.some((r) => info(r).mayBeEmpty);
     for (const r of [...plan.before].reverse()) {
-      const id = b.add('spacc', { dataWidth: w }, `spacc ${r} into ${j}`, { indexVar: r });
+      const id = b.add('spacc', { dataWidth: w, innerSize: k.dims[j] }, `spacc ${r} into ${j}`, { indexVar: r });
       b.connect(info(r).crd, id, 'in_crd_outer', 'crd');
       b.connect(crd, id, 'in_crd_inner', 'crd');
       b.connect(x, id, 'in_val', 'val');

@@ -41,9 +41,7 @@ export const GUSTAVSON: KernelCase = {
 
 /**
  * Kernels whose loop order sums a variable outside a kept one, so their graph
- * uses the sparse accumulator (SAM SpAcc1), which exists in the golden model only:
- * golden runs, no RTL mapping yet. Kept apart from TABLE so RTL tests that
- * iterate TABLE do not meet a primitive the hardware lacks.
+ * uses the sparse accumulator (SAM SpAcc1, a MEM tile mode).
  */
 export const SPACC_TABLE: readonly KernelCase[] = [
   GUSTAVSON,

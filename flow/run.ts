@@ -15,7 +15,6 @@ import { archId, type ArchSpec } from '../generator/spec.ts';
 import { evaluate } from '../golden/reference.ts';
 import { runGraph } from '../golden/run-graph.ts';
 import { accesses, parseExpression } from '../lang/parse.ts';
-import { primDef } from '../sam/prims/index.ts';
 import { runOnRtl } from '../sim/run-kernel.ts';
 import { checkOutputPath, fileKind, loadInput, parseInputOptions, tensorText, writeAllOrNothing } from './run-io.ts';
 
@@ -32,6 +31,8 @@ export interface RunRequest {
   readonly output?: string;
   readonly dumpInputs?: string;
   readonly simulator: string;
+  /** Progress lines (model builds); default: none. */
+  readonly log?: (line: string) => void;
 }
 
 export async function executeRun(req: RunRequest) {
@@ -57,22 +58,12 @@ export async function executeRun(req: RunRequest) {
   if (req.output !== undefined) checkOutputPath(req.output, kernel.output.shape.length);
   const graph = buildSamGraph(kernel, { dataWidth: w });
 
-  // The golden model has primitives the RTL lacks (the sparse accumulator): such a graph runs on golden only.
-  const goldenOnly = [...new Set(graph.nodes.map((n) => n.prim).filter((p) => !primDef(p).rtl))];
-  if (simulator !== 'golden' && goldenOnly.length > 0) {
-    throw new UserError(
-      `--simulator ${simulator}: the SAM graph of loop order ${kernel.order.join(',')} uses ${goldenOnly.join(', ')} (sparse accumulator), ` +
-        'which the RTL does not implement yet; use --simulator golden, or a loop order that sums innermost ' +
-        '(SpMSpM: the inner product, --order i,j,k with --format C=ss:1,0)',
-    );
-  }
-
   const golden = runGraph(graph, inputs);
   let output = golden.output;
   let cycles = golden.idealCycles;
   let sim = { seconds: 0, cyclesPerSecond: 0 };
   if (simulator !== 'golden') {
-    const r = await runOnRtl({ spec, kernel, graph, inputs, simulator, golden });
+    const r = await runOnRtl({ spec, kernel, graph, inputs, simulator, golden, log: req.log });
     output = r.output;
     cycles = r.cycles;
     sim = { seconds: r.simSeconds, cyclesPerSecond: r.simSeconds > 0 ? r.simCycles / r.simSeconds : 0 };

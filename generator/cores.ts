@@ -34,7 +34,7 @@ export interface CoreDescription {
 /** Modes every tile kind has before its primitives. 'pass' forwards core input k to output k (an interconnect test mode). */
 export const BUILTIN_MODES = ['off', 'pass'] as const;
 
-export const archParams = (spec: ArchSpec): ArchParams => ({ dataWidth: spec.dataWidth, memDepth: spec.memDepth, peOps: spec.peOps });
+export const archParams = (spec: ArchSpec): ArchParams => ({ dataWidth: spec.dataWidth, memDepth: spec.memDepth, peOps: spec.peOps, accWidth: spec.accWidth });
 
 /** The RTL primitives a tile kind runs, in mode order. */
 export const kindPrims = (kind: TileKindName): AnyPrimitiveDef[] => PRIMITIVES.filter((d) => d.rtl && d.tile === kind);

@@ -28,6 +28,11 @@ export const ArchSpecSchema = z
       .max(65536, 'memDepth must be at most 65536 (word addresses are 16 bits)')
       .refine((n) => (n & (n - 1)) === 0, 'memDepth must be a power of two'),
     memWidth: int('memWidth'),
+    accWidth: int('accWidth')
+      .min(16, 'accWidth must be at least 16')
+      .max(4096, 'accWidth must be at most 4096')
+      .refine((n) => (n & (n - 1)) === 0, 'accWidth must be a power of two')
+      .default(256),
     peOps: z
       .array(z.enum(ALU_OPS as [AluOp, ...AluOp[]], { error: `peOps entries must be ALU ops: ${ALU_OPS.join(' ')}` }))
       .min(1, 'peOps must name at least one ALU op'),
@@ -38,6 +43,9 @@ export const ArchSpecSchema = z
     }
     if (s.memWidth !== s.dataWidth) {
       ctx.addIssue({ code: 'custom', path: ['memWidth'], message: `memWidth (${s.memWidth}) must equal dataWidth (${s.dataWidth}): one stream word per SRAM word is the only layout implemented` });
+    }
+    if (s.accWidth > s.memDepth) {
+      ctx.addIssue({ code: 'custom', path: ['accWidth'], message: `accWidth (${s.accWidth}) must not be larger than memDepth (${s.memDepth}): the sparse accumulator keeps one SRAM word per coordinate` });
     }
     if (new Set(s.peOps).size !== s.peOps.length) {
       ctx.addIssue({ code: 'custom', path: ['peOps'], message: 'peOps must not list an op twice' });
@@ -56,6 +64,7 @@ const DEFAULT: ArchSpec = {
   fifoDepth: 2,
   memDepth: 2048,
   memWidth: 16,
+  accWidth: 256,
   peOps: [...ALU_OPS],
 };
 
@@ -85,7 +94,7 @@ export function validateSpec(raw: unknown, where = 'spec'): ArchSpec {
   const s = r.data;
   return {
     width: s.width, height: s.height, memRatio: s.memRatio, tracks: s.tracks, dataWidth: s.dataWidth,
-    sbTopology: s.sbTopology, fifoDepth: s.fifoDepth, memDepth: s.memDepth, memWidth: s.memWidth, peOps: [...s.peOps],
+    sbTopology: s.sbTopology, fifoDepth: s.fifoDepth, memDepth: s.memDepth, memWidth: s.memWidth, accWidth: s.accWidth, peOps: [...s.peOps],
   };
 }
 

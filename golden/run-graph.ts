@@ -10,7 +10,7 @@
 import { decode, encode, parseFormat, type Fibertree, type Level } from '../formats/fibertree.ts';
 import type { Tensor } from '../formats/tensor.ts';
 import { ROOT_REF } from '../sam/fibers.ts';
-import type { GraphNode, PortRef, SamGraph } from '../sam/graph.ts';
+import type { GraphNode, NodeBinding, PortRef, SamGraph } from '../sam/graph.ts';
 import type { BoundMemory } from '../sam/prim-def.ts';
 import { primDef, runPrimitive } from '../sam/prims/index.ts';
 import type { Stream } from '../sam/tokens.ts';
@@ -26,6 +26,16 @@ export interface GraphRun {
 }
 
 const key = (p: PortRef) => `${p.node}.${p.port}`;
+
+/** The arrays a writer of each output binding fills: a compressed level's seg and crd, the values. */
+export const OUTPUT_ARRAYS = { 'output-level': ['seg', 'crd'], 'output-vals': ['vals'] } as const;
+
+/** The arrays of an output binding, as the golden fibertree holds them. */
+export function outputArrays(t: Fibertree, b: Extract<NodeBinding, { kind: 'output-level' | 'output-vals' }>): Record<string, readonly number[]> {
+  if (b.kind === 'output-vals') return { vals: t.vals };
+  const l = t.levels[b.level];
+  return l.kind === 's' ? { seg: l.seg, crd: l.crd } : {};
+}
 
 export function runGraph(g: SamGraph, inputs: Readonly<Record<string, Tensor>>): GraphRun {
   const trees = new Map<string, Fibertree>();
@@ -56,9 +66,14 @@ export function runGraph(g: SamGraph, inputs: Readonly<Record<string, Tensor>>):
       throw new Error(`run-graph: node ${n.id} (${n.label}): ${(err as Error).message}`);
     }
     const writes = primDef(n.prim).arrays?.writes ?? [];
-    const arrays = Object.fromEntries(writes.map((a) => [a, outs[a].slice(0, -1) as number[]]));
-    if (n.binding?.kind === 'output-level') written.set(n.binding.level, arrays);
-    if (n.binding?.kind === 'output-vals') vals = arrays.vals;
+    const b = n.binding;
+    if (b?.kind === 'output-level' || b?.kind === 'output-vals') {
+      const want = OUTPUT_ARRAYS[b.kind];
+      if (want.some((a) => !writes.includes(a))) throw new Error(`run-graph: node ${n.id} (${n.label}) has a ${b.kind} binding but writes ${writes.join(', ') || 'no arrays'}, not ${want.join(', ')}`);
+      const arrays = Object.fromEntries(want.map((a) => [a, outs[a].slice(0, -1) as number[]]));
+      if (b.kind === 'output-level') written.set(b.level, arrays);
+      else vals = arrays.vals;
+    }
     for (const [port, s] of Object.entries(outs)) if (!writes.includes(port)) streams.set(`${n.id}.${port}`, s);
   }
 
@@ -76,7 +91,7 @@ export function runGraph(g: SamGraph, inputs: Readonly<Record<string, Tensor>>):
 }
 
 /** The memory a node's binding names: an input level's seg/crd, an input tensor's vals. */
-function boundMemory(n: GraphNode, trees: ReadonlyMap<string, Fibertree>): BoundMemory {
+export function boundMemory(n: GraphNode, trees: ReadonlyMap<string, Fibertree>): BoundMemory {
   const b = n.binding;
   if (b?.kind === 'input-level') return { level: trees.get(b.tensor)!.levels[b.level] };
   if (b?.kind === 'input-vals') return { vals: trees.get(b.tensor)!.vals };

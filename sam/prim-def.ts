@@ -32,6 +32,8 @@ export interface ArchParams {
   readonly memDepth: number;
   /** ALU operations the PE builds. */
   readonly peOps: readonly string[];
+  /** Coordinates a sparse accumulator holds (0..accWidth-1). */
+  readonly accWidth: number;
 }
 
 /** A config field a primitive reads; fields of the same name are shared by a tile kind's modes. */

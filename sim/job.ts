@@ -10,6 +10,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
+import { UserError } from '../base/errors.ts';
 import type { BitstreamWord } from '../compiler/bitstream.ts';
 
 const hex = (n: number | bigint) => n.toString(16);
@@ -55,6 +56,8 @@ export interface CaseRun {
   readonly cycles: number;
   readonly sinks: Map<number, number[]>;
   readonly readbacks: number[][];
+  /** Ready/valid violations the sinks saw during the case ("port P at cycle C: rule"). */
+  readonly protocol: string[];
 }
 
 export interface JobResult {
@@ -62,8 +65,8 @@ export interface JobResult {
   readonly memReads: Map<number, number>;
   /** Per mem_dump start address: the words read. */
   readonly memDumps: Map<number, number[]>;
-  /** One entry per run_streams: ok flag, cycles, words per sink port. */
-  readonly streamRuns: { ok: boolean; cycles: number; sinks: Map<number, number[]> }[];
+  /** One entry per run_streams: ok flag, cycles, words per sink port, ready/valid violations. */
+  readonly streamRuns: { ok: boolean; cycles: number; sinks: Map<number, number[]>; protocol: string[] }[];
   readonly doneRuns: { ok: boolean; cycles: number }[];
   readonly cases: CaseRun[];
   /** Cycles and wall time of the whole job, and of its run phases only (run_streams, run_done, run). */
@@ -75,9 +78,9 @@ export interface JobResult {
 }
 
 /** A sink saw the ready/valid protocol broken (valid withdrawn before ready, data changed while stalled). */
-export class ProtocolError extends Error {
-  constructor(readonly violations: readonly string[]) {
-    super(`ready/valid protocol broken: ${violations.slice(0, 3).join('; ')}${violations.length > 3 ? ` (and ${violations.length - 3} more)` : ''}`);
+export class ProtocolError extends UserError {
+  constructor(where: string, readonly violations: readonly string[]) {
+    super(`${where}: ready/valid protocol broken: ${violations.slice(0, 3).join('; ')}${violations.length > 3 ? ` (and ${violations.length - 3} more)` : ''}`);
     this.name = 'ProtocolError';
   }
 }
@@ -90,8 +93,8 @@ export function parseResult(text: string, exitCode: number): JobResult {
     streamRuns: [] as JobResult['streamRuns'], doneRuns: [] as JobResult['doneRuns'], cases: [] as CaseRun[],
     cycles: 0, seconds: 0, runCycles: 0, runSeconds: 0, exitCode,
   };
-  const protocol: string[] = [];
-  // Sink lines belong to the run or case above them.
+  // Violations come before the result line of their run or case; sink lines after it.
+  let protocol: string[] = [];
   let sinks: Map<number, number[]> | undefined;
   for (const line of text.split('\n')) {
     const p = line.trim().split(/\s+/);
@@ -99,17 +102,17 @@ export function parseResult(text: string, exitCode: number): JobResult {
       case 'cfg': r.cfgReads.set(parseInt(p[1], 16), parseInt(p[2], 16)); break;
       case 'mem': r.memReads.set(parseInt(p[1], 16), parseInt(p[2], 16)); break;
       case 'memdump': r.memDumps.set(parseInt(p[1], 16), words(p.slice(3))); break;
-      case 'streams': sinks = new Map(); r.streamRuns.push({ ok: p[1] === 'ok', cycles: Number(p[2]), sinks }); break;
-      case 'case': sinks = new Map(); r.cases.push({ id: Number(p[1]), ok: p[2] === 'ok', cycles: Number(p[3]), sinks, readbacks: [] }); break;
+      case 'streams': sinks = new Map(); r.streamRuns.push({ ok: p[1] === 'ok' && protocol.length === 0, cycles: Number(p[2]), sinks, protocol }); protocol = []; break;
+      case 'case': sinks = new Map(); r.cases.push({ id: Number(p[1]), ok: p[2] === 'ok', cycles: Number(p[3]), sinks, readbacks: [], protocol }); protocol = []; break;
       case 'sink': sinks?.set(Number(p[1]), words(p.slice(3))); break;
       case 'readback': r.cases[r.cases.length - 1]?.readbacks.push(words(p.slice(3))); break;
       case 'done': r.doneRuns.push({ ok: p[1] === 'ok', cycles: Number(p[2]) }); break;
-      case 'protocol': protocol.push(`port ${p[1]} at cycle ${p[2]}: ${p.slice(3).join(' ')}`); break;
+      case 'protocol': protocol.push(`port ${p[1]} at cycle ${p[2]} of the run: ${p.slice(3).join(' ')}`); break;
       case 'stats': r.cycles = Number(p[2]); r.runCycles = Number(p[4]); r.seconds = Number(p[6]); r.runSeconds = Number(p[8]); break;
       default: break;
     }
   }
-  if (protocol.length > 0) throw new ProtocolError(protocol);
+  if (protocol.length > 0) throw new ProtocolError('simulation', protocol); // after the last run: cannot happen with these drivers
   return r;
 }
 

@@ -100,6 +100,8 @@ export interface CaseResult {
   /** Cycles from start until every stream was through and `done` was high. */
   readonly cycles: number;
   readonly timeout: boolean;
+  /** Ready/valid violations the sinks saw. */
+  readonly protocol: readonly string[];
   /** Config fields written, for reports. */
   readonly fields: Record<string, number>;
 }
@@ -136,7 +138,7 @@ function sramSizes(c: HarnessCase, depth: number, dataWidth: number): { reads: M
   const reads = new Map<string, readonly number[]>();
   const writes = new Map<string, number>();
   const ctx: EncodeContext = {
-    arch: { dataWidth, memDepth: depth, peOps: [] },
+    arch: { dataWidth, memDepth: depth, peOps: [], accWidth: depth },
     preload: (array, words) => (reads.set(array, words), 0),
     // Each written array (golden length - 1, the D) is followed by a guard word.
     reserve: (array) => (writes.set(array, golden[array].length), 0),
@@ -248,7 +250,7 @@ export async function runPrimJob(ir: HardwareIR, model: Model, cases: readonly H
       const guardOk = words[rb.n - 1] === rb.guard;
       got[rb.name] = [...words.slice(0, rb.n - 1), guardOk ? p.expected[rb.name][rb.n - 1] : -1];
     });
-    return { index: run.id, expected: p.expected, got, cycles: run.cycles, timeout: !run.ok, fields: p.fields };
+    return { index: run.id, expected: p.expected, got, cycles: run.cycles, timeout: !run.ok, protocol: run.protocol, fields: p.fields };
   });
   return { results, simCycles: res.cycles, simSeconds: res.seconds };
 }
@@ -274,6 +276,7 @@ const show = (w: number | undefined, dw: number): string => {
 
 /** The first token where the RTL differs from the golden model, or undefined. */
 export function firstMismatch(r: CaseResult, dataWidth: number): Mismatch | undefined {
+  if (r.protocol.length > 0) return { stream: '(protocol)', index: 0, expected: 'ready/valid kept', got: r.protocol[0] };
   for (const [stream, exp] of Object.entries(r.expected)) {
     const got = r.got[stream] ?? [];
     const n = Math.max(exp.length, got.length);

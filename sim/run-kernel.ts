@@ -10,7 +10,7 @@ import { decode, parseFormat, type Level } from '../formats/fibertree.ts';
 import type { Tensor } from '../formats/tensor.ts';
 import { buildIR, memAddress, type HardwareIR } from '../generator/ir.ts';
 import type { ArchSpec } from '../generator/spec.ts';
-import { runGraph, type GraphRun } from '../golden/run-graph.ts';
+import { OUTPUT_ARRAYS, runGraph, type GraphRun } from '../golden/run-graph.ts';
 import { wrapSigned } from '../sam/arith.ts';
 import type { SamGraph } from '../sam/graph.ts';
 import { Job, runJob } from './job.ts';
@@ -24,6 +24,8 @@ export interface RtlRunRequest {
   readonly simulator: 'verilator' | 'icarus';
   /** The golden run of the same graph, when the caller has it (sizes the output regions). */
   readonly golden?: GraphRun;
+  /** Progress lines (model builds); default: none. */
+  readonly log?: (line: string) => void;
 }
 export interface RtlRunResult {
   readonly output: Tensor;
@@ -34,10 +36,14 @@ export interface RtlRunResult {
 }
 
 /** The written arrays of a node, from the memory dumps. */
-function arraysOf(m: MappedKernel, node: string, dumps: ReadonlyMap<number, number[]>): Record<string, number[]> {
+function arraysOf(m: MappedKernel, node: string, dumps: ReadonlyMap<number, number[]>, want: readonly string[]): Record<string, number[]> {
   const w = m.written.get(node);
   if (!w) throw new Error(`node ${node} writes no arrays`);
-  return Object.fromEntries(Object.entries(w.arrays).map(([a, r]) => [a, dumps.get(memAddress(w.tile, r.base))!.slice(0, r.capacity)]));
+  return Object.fromEntries(want.map((a) => {
+    const r = w.arrays[a];
+    if (!r) throw new Error(`node ${node} wrote no '${a}' array`);
+    return [a, dumps.get(memAddress(w.tile, r.base))!.slice(0, r.capacity)];
+  }));
 }
 
 /** Rebuilds the output fibertree from the writers' SRAM: each level has one fiber per coordinate of the level above. */
@@ -46,7 +52,7 @@ export function readOutput(ir: HardwareIR, m: MappedKernel, dumps: ReadonlyMap<n
   const levels: Level[] = [];
   let fibers = 1;
   for (const [i, l] of out.levels.entries()) {
-    const { seg: segWords, crd: crdWords } = arraysOf(m, l.writer, dumps);
+    const { seg: segWords, crd: crdWords } = arraysOf(m, l.writer, dumps, OUTPUT_ARRAYS['output-level']);
     if (fibers + 1 > segWords.length) throw new Error(`output level ${i}: ${fibers} fibers overflow the writer's seg region`);
     const seg = segWords.slice(0, fibers + 1);
     const n = seg[fibers];
@@ -54,7 +60,7 @@ export function readOutput(ir: HardwareIR, m: MappedKernel, dumps: ReadonlyMap<n
     levels.push({ kind: 's', seg, crd: crdWords.slice(0, n) });
     fibers = n;
   }
-  const vals = arraysOf(m, out.values, dumps).vals.slice(0, fibers).map((w) => wrapSigned(w, ir.spec.dataWidth));
+  const vals = arraysOf(m, out.values, dumps, OUTPUT_ARRAYS['output-vals']).vals.slice(0, fibers).map((w) => wrapSigned(w, ir.spec.dataWidth));
   return decode({ format: parseFormat(out.format, out.shape.length), levels, vals }, out.shape);
 }
 
@@ -64,7 +70,7 @@ export async function runOnRtl(req: RtlRunRequest): Promise<RtlRunResult> {
   const m = mapKernel(ir, req.graph, req.inputs);
   // The writers' regions must hold the result: sized from the golden run before simulating.
   checkOutputFits(m, (req.golden ?? runGraph(req.graph, req.inputs)).fibertree);
-  const model = await buildModel(ir, { log: (s) => process.stderr.write(`basalt: ${s}\n`) });
+  const model = await buildModel(ir, { log: req.log });
   const job = new Job();
   for (const [a, w] of m.memImage) job.memWrite(a, w);
   job.bitstream(m.words);

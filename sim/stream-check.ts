@@ -86,6 +86,8 @@ export interface StreamRun {
   /** Per flow and sink: did it receive exactly the sent words? */
   readonly exact: boolean[][];
   readonly received: number[][][];
+  /** Ready/valid violations the sinks saw (the run is not ok when there are any). */
+  readonly protocol: readonly string[];
 }
 export interface StreamCheckResult {
   readonly plan: StreamPlan;
@@ -118,7 +120,7 @@ export async function runStreamCheck(ir: HardwareIR, exe: string, opts: { tokens
   const runs = res.streamRuns.map((run, r) => {
     const received = plan.flows.map((f) => f.sinks.map((d) => run.sinks.get(ioIndex(ir, d)) ?? []));
     const exact = received.map((perSink, i) => perSink.map((got) => got.length === N && got.every((w, k) => w === sent[i][k])));
-    return { stall: opts.stalls[r], ok: run.ok, cycles: run.cycles, exact, received };
+    return { stall: opts.stalls[r], ok: run.ok, cycles: run.cycles, exact, received, protocol: run.protocol };
   });
   const longestPath = Math.max(...plan.nets.map((n) => Math.max(...n.paths.map((p) => p.length))));
   const bypassed = new Set(plan.bypass);

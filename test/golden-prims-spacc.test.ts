@@ -88,20 +88,19 @@ describe('spacc: hand-worked streams', () => {
   });
 });
 
-describe('spacc in the registry: golden model only', () => {
-  it('runs by name with its SAM stream names, but is not an RTL primitive', () => {
+describe('spacc in the registry', () => {
+  it('runs by name with its SAM stream names, and is an RTL primitive of the MEM tile', () => {
     expect(PRIM_PORTS.spacc).toEqual({ inputs: ['in_crd_outer', 'in_crd_inner', 'in_val'], outputs: ['out_crd', 'out_val'] });
-    expect(requiredInputs('spacc', { dataWidth: 16 })).toEqual(['in_crd_outer', 'in_crd_inner', 'in_val']);
-    const out = runPrimitive('spacc', { dataWidth: 16 }, { in_crd_outer: p('0, 2, S0, D'), in_crd_inner: p('1, 3, S0, 0, 3, S1, D'), in_val: p('10, 20, S0, 5, 7, S1, D') });
+    expect(requiredInputs('spacc', { dataWidth: 16, innerSize: 4 })).toEqual(['in_crd_outer', 'in_crd_inner', 'in_val']);
+    const out = runPrimitive('spacc', { dataWidth: 16, innerSize: 4 }, { in_crd_outer: p('0, 2, S0, D'), in_crd_inner: p('1, 3, S0, 0, 3, S1, D'), in_val: p('10, 20, S0, 5, 7, S1, D') });
     expect(Object.keys(out)).toEqual(['out_crd', 'out_val']);
     expect(str(out.out_crd)).toBe('0, 1, 3, S0, D');
-    expect(() => runPrimitive('spacc', { dataWidth: 16 }, { in_crd_outer: p('D'), in_crd_inner: p('D') })).toThrow(/spacc: missing input stream 'in_val'/);
-    // `basalt prim` and the RTL harness iterate RTL_PRIM_NAMES: the 12 RTL primitives (value writer included), without spacc.
+    expect(() => runPrimitive('spacc', { dataWidth: 16, innerSize: 4 }, { in_crd_outer: p('D'), in_crd_inner: p('D') })).toThrow(/spacc: missing input stream 'in_val'/);
+    // `basalt prim` and the RTL harness iterate RTL_PRIM_NAMES: every primitive, the accumulator included.
     expect([...RTL_PRIM_NAMES].sort()).toEqual([
-      'alu', 'crd-drop', 'crd-hold', 'intersect', 'level-scanner', 'level-writer', 'reduce', 'repeat', 'repeat-sig', 'union', 'value-array', 'value-writer',
+      'alu', 'crd-drop', 'crd-hold', 'intersect', 'level-scanner', 'level-writer', 'reduce', 'repeat', 'repeat-sig', 'spacc', 'union', 'value-array', 'value-writer',
     ]);
-    expect(PRIM_NAMES.filter((n) => !RTL_PRIM_NAMES.includes(n))).toEqual(['spacc']);
-    expect(primDef('spacc').rtl).toBeUndefined();
+    expect(PRIM_NAMES.filter((n) => !RTL_PRIM_NAMES.includes(n))).toEqual([]);
     expect(primDef('spacc').tile).toBe('mem');
   });
 });

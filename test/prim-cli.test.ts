@@ -20,7 +20,7 @@ const basalt = (...args: string[]) => execa('node', ['bin/basalt.js', ...args], 
 describe('modes and the stream -> core port map', () => {
   it('mode numbers are a contract: appended only', () => {
     expect([...ir.kinds.pe.core.modes]).toEqual(['off', 'pass', 'alu', 'intersect', 'union', 'reduce', 'repeat', 'repeat-sig', 'crd-drop', 'crd-hold']);
-    expect([...ir.kinds.mem.core.modes]).toEqual(['off', 'pass', 'level-scanner', 'level-writer', 'value-array', 'value-writer']);
+    expect([...ir.kinds.mem.core.modes]).toEqual(['off', 'pass', 'level-scanner', 'level-writer', 'value-array', 'value-writer', 'spacc']);
   });
 
   it('every RTL primitive has its template, every template a primitive', () => {
@@ -107,7 +107,7 @@ describe('basalt prim', () => {
   });
 
   it.each([
-    [['prim', 'transpose', '--cases', '5', '--seed', '1'], /unknown primitive 'transpose' \(known: alu, .*value-writer\)/],
+    [['prim', 'transpose', '--cases', '5', '--seed', '1'], /unknown primitive 'transpose' \(known: alu, .*value-writer, spacc\)/],
     [['prim', 'alu', '--cases', '0', '--seed', '1'], /--cases '0': expected an integer/],
     [['prim', 'alu', '--cases', '2.5', '--seed', '1'], /--cases '2.5'/],
     [['prim', 'alu', '--cases', '5', '--seed', 'abc'], /--seed 'abc'/],
@@ -123,11 +123,11 @@ describe('basalt prim', () => {
   });
 
   it('lists exactly the primitives with RTL in its refusal', async () => {
-    const r = await basalt('prim', 'spacc', '--cases', '5', '--seed', '1');
+    const r = await basalt('prim', 'locate', '--cases', '5', '--seed', '1');
     expect(r.exitCode).toBe(1);
     const known = /\(known: ([^)]*)\)/.exec(r.stderr)![1].split(', ').sort();
     expect(known).toEqual([
-      'alu', 'crd-drop', 'crd-hold', 'intersect', 'level-scanner', 'level-writer', 'reduce', 'repeat', 'repeat-sig', 'union', 'value-array', 'value-writer',
+      'alu', 'crd-drop', 'crd-hold', 'intersect', 'level-scanner', 'level-writer', 'reduce', 'repeat', 'repeat-sig', 'spacc', 'union', 'value-array', 'value-writer',
     ]);
   });
 });

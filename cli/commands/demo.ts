@@ -68,7 +68,7 @@ export function registerDemo(program: Command): void {
           const path = f.slice(f.indexOf('=') + 1);
           if (!path.startsWith('random:') && !existsSync(path)) throw new UserError(`demo data ${path} not found: the checkout needs ../shared/data beside it`);
         }
-        const { report } = await executeRun({ spec, expr: k.expr, format: k.format, input, values: 'seed:1', simulator: 'verilator' });
+        const { report } = await executeRun({ spec, expr: k.expr, format: k.format, input, values: 'seed:1', simulator: 'verilator', log: (s) => say(`build  ${s}`) });
         say(`kernel ${k.title}: ${report.cycles} cycles (ideal ${report.idealCycles}), ${report.tiles.pe} PE + ${report.tiles.mem} MEM tiles, output nnz ${report.nnz}, ${report.match ? 'matches the reference exactly' : `MISMATCH: ${report.diff}`}`);
         kernels.push({ title: k.title, match: report.match, cycles: report.cycles, idealCycles: report.idealCycles, nnz: report.nnz });
       }

@@ -33,7 +33,7 @@ export function registerRun(program: Command): void {
     .option('--simulator <name>', `${SIMULATORS.join(' | ')}`, 'verilator')
     .option('--json', 'print one JSON object')
     .action(async (opts: RunOptions) => {
-      const { report, summary } = await executeRun({ ...opts, spec: loadSpec(opts) });
+      const { report, summary } = await executeRun({ ...opts, spec: loadSpec(opts), log: (s) => process.stderr.write(`basalt: ${s}\n`) });
       process.stdout.write(opts.json ? JSON.stringify(report) + '\n' : summary);
       if (!report.match) {
         process.stderr.write(`basalt: ${report.simulator} output differs from the reference: ${report.diff}\n`);

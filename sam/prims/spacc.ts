@@ -1,7 +1,9 @@
 /**
  * Sparse accumulator, one level (SAM SpAcc1 / SparseAccumulator1; Onyx's
- * vector reducer). GOLDEN MODEL ONLY: the definition has no `rtl` yet, so
- * `basalt prim`, the RTL harness and the RTL runs leave it out.
+ * vector reducer), a MEM tile mode: the sum of each kept coordinate j sits in
+ * SRAM word j, a register of accWidth bits marks the j's seen (RTL:
+ * templates/prims/basalt_prim_spacc.v.hbs), so j must stay below accWidth,
+ * which is checked before mapping.
  *
  * It sums a reduced level whose loop sits *outside* the level it keeps, e.g.
  * Gustavson's X(i,j) = sum_k B(i,k)*C(k,j) in loop order i,k,j: the j fibers of
@@ -37,7 +39,7 @@ import { chance, randInt } from '../../base/prng.ts';
 import { wrapAdd, wrapSigned } from '../arith.ts';
 import { definePrimitive } from '../prim-def.ts';
 import { mapData, randomOptions, randomOuterInner, randomValue } from '../random.ts';
-import { checkAligned, checkDataWidth, checkNonNegative, checkStream, childFibers, fibersOf, mostTokens, parentItems } from '../stream.ts';
+import { checkAligned, checkDataWidth, checkNonNegative, checkStream, childFibers, fibersOf, parentItems } from '../stream.ts';
 import { isStop, type Stream, type Token } from '../tokens.ts';
 
 export function spacc(outer: Stream, inner: Stream, vals: Stream, opts: { dataWidth: number }): { crd: Stream; val: Stream } {
@@ -83,8 +85,17 @@ export function spacc(outer: Stream, inner: Stream, vals: Stream, opts: { dataWi
   return { crd, val };
 }
 
+/** How to make room for a kept level of `size` coordinates. */
+function widen(size: number, memDepth: number): string {
+  const w = 2 ** Math.ceil(Math.log2(size));
+  if (w > 4096) return 'at most 4096 coordinates fit an accumulator: tile the input or use a loop order that sums innermost';
+  return w <= memDepth ? `use --set accWidth=${w}` : `use --set accWidth=${w} with --set memDepth=${w} (the sums take one SRAM word per coordinate)`;
+}
+
 export interface SpaccConfig {
   readonly dataWidth: number;
+  /** Size of the kept level j: its coordinates are 0..innerSize-1 (the accumulator must hold them). */
+  readonly innerSize: number;
 }
 
 export const spaccPrim = definePrimitive<SpaccConfig>({
@@ -105,7 +116,41 @@ export const spaccPrim = definePrimitive<SpaccConfig>({
     const { outer, inner } = randomOuterInner(rng, o);
     const tiny = chance(rng, 1 / 8);
     const val = mapData(inner, () => (tiny ? randInt(rng, -2, 2) : randomValue(rng, w)));
-    return { config: { dataWidth: w }, inputs: { in_crd_outer: outer, in_crd_inner: inner, in_val: val } };
+    const innerSize = 1 + Math.max(0, ...inner.filter((t): t is number => typeof t === 'number'));
+    return { config: { dataWidth: w, innerSize }, inputs: { in_crd_outer: outer, in_crd_inner: inner, in_val: val } };
   },
-  cycleBound: (c, out) => mostTokens([...Object.values(c.inputs), ...Object.values(out)]),
+  // A flush emits an outer fiber's sums after its last input: the inner stream, then the output
+  // stream, one token per cycle each, plus one cycle per flush for the last sum's write.
+  cycleBound: (c, out) => c.inputs.in_crd_inner.length + out.out_crd.length + c.inputs.in_crd_outer.filter(isStop).length,
+  rtl: {
+    module: 'basalt_prim_spacc',
+    fields: () => [],
+    encode: () => ({}),
+    check: (c, a) =>
+      c.innerSize > a.accWidth
+        ? `the sparse accumulator holds coordinates 0..${a.accWidth - 1} of the kept level, which has ${c.innerSize}: ${widen(c.innerSize, a.memDepth)}`
+        : undefined,
+    sramA: 'write',
+    sramB: true,
+    context: (a) => {
+      const width = a.accWidth;
+      const chunks = width / 16;
+      const jw = Math.log2(width);
+      const aw = Math.log2(a.memDepth);
+      const cb = Math.max(1, Math.log2(chunks));
+      const pad = (bits: number, x: string) => (bits > 0 ? `{${bits}'d0, ${x}}` : x);
+      const list = Array.from({ length: chunks }, (_, c) => ({ c, lo: 16 * c, hi: 16 * c + 15 }));
+      return {
+        width, widthM1: width - 1, chunks, chunksM1: chunks - 1, jm1: jw - 1, cb, cbm1: cb - 1,
+        chunkList: list, chunkListDown: [...list].reverse(),
+        bitsDown: Array.from({ length: 16 }, (_, b) => ({ b: 15 - b })),
+        nzList: list.map((x) => `nz${x.c}`).reverse().join(', '),
+        nextJ: chunks === 1 ? 'first_b' : '{first_c, first_b}',
+        jAddr: pad(aw - jw, 'j'), nextJAddr: pad(aw - jw, 'next_j'), s1Addr: pad(aw - jw, 's1_j_q'),
+        pendWord: pad(a.dataWidth + 1 - jw, 'pend_j_q'),
+      };
+    },
+    // The input buffer and done (measured: at most 1 beyond the bound on 400 random cases).
+    latency: 2,
+  },
 });

@@ -65,7 +65,31 @@ const sig = (name: string, crd: string, out: string) => dc('repeat-sig', name, {
 const drop = (name: string, o: string, i: string, out: string) => dc('crd-drop', name, {}, { in_outer: o, in_inner: i }, { out_outer: out, out_inner: i });
 const hold = (name: string, o: string, i: string, out: string) => dc('crd-hold', name, {}, { in_outer: o, in_inner: i }, { out_outer: out, out_inner: i });
 
+const acc = (name: string, outer: string, inner: string, val: string, crd: string, sums: string) => {
+  const innerSize = 1 + Math.max(0, ...p(inner).filter((t): t is number => typeof t === 'number'));
+  return dc('spacc', name, { dataWidth: 16, innerSize }, { in_crd_outer: outer, in_crd_inner: inner, in_val: val }, { out_crd: crd, out_val: sums });
+};
+
 export const DIRECTED: Partial<Record<PrimName, DirectedCase[]>> = {
+  spacc: [
+    acc("one row's k fibers merged, j 3 collects 20 + 7", '0, 2, S0, D', '1, 3, S0, 0, 3, S1, D', '10, 20, S0, 5, 7, S1, D', '0, 1, 3, S0, D', '5, 10, 27, S0, D'),
+    acc('SAM test_spacc1_direct, the zero sum kept', '1, S0, 0, 3, S1, D', '0, 2, 3, S1, 0, 2, 3, S0, 0, 2, 3, S2, D', '50, 5, 10, S1, 40, 4, 8, S0, -40, 33, 36, S2, D',
+      '0, 2, 3, S0, 0, 2, 3, S1, D', '50, 5, 10, S0, 0, 37, 44, S1, D'),
+    acc('two rows', '0, 2, S0, 1, S1, D', '1, 3, S0, 0, 3, S1, 2, S2, D', '1, 1, S0, 1, 1, S1, 1, S2, D', '0, 1, 3, S0, 2, S1, D', '1, 1, 2, S0, 1, S1, D'),
+    acc('one outer fiber, coordinates sorted (SpMV over CSC)', '0, 2, 3, S0, D', '4, 1, S0, S0, 0, 4, S1, D', '1, 2, S0, S0, 3, 4, S1, D', '0, 1, 4, S0, D', '3, 2, 5, S0, D'),
+    acc('deeper outer stops pass unchanged', '5, S2, D', '7, S3, D', '9, S3, D', '7, S2, D', '9, S2, D'),
+    acc('an empty outer fiber (lone stops)', '0, S0, S0, 1, S1, D', '5, S1, S1, 6, S2, D', '1, S1, S1, 2, S2, D', '5, S0, S0, 6, S1, D', '1, S0, S0, 2, S1, D'),
+    acc('a coordinate with an empty inner fiber', '0, 1, S0, D', 'S0, 2, S1, D', 'S0, 4, S1, D', '2, S0, D', '4, S0, D'),
+    acc('every inner fiber empty', '0, 1, S0, D', 'S0, S1, D', 'S0, S1, D', 'S0, D', 'S0, D'),
+    acc('an empty tensor', 'S0, D', 'S1, D', 'S1, D', 'S0, D', 'S0, D'),
+    acc('two empty levels', 'S0, S1, D', 'S1, S2, D', 'S1, S2, D', 'S0, S1, D', 'S0, S1, D'),
+    acc('nothing', 'D', 'D', 'D', 'D', 'D'),
+    acc('duplicates inside one fiber', '0, S0, D', '2, 2, 1, S1, D', '3, 4, 5, S1, D', '1, 2, S0, D', '5, 7, S0, D'),
+    acc('the same j back to back across fibers', '0, 1, 2, S0, D', '3, S0, 3, S0, 3, S1, D', '1, S0, 2, S0, 3, S1, D', '3, S0, D', '6, S0, D'),
+    acc('a cancelled sum stays as 0', '0, 1, S0, D', '3, S0, 3, S1, D', '5, S0, -5, S1, D', '3, S0, D', '0, S0, D'),
+    acc('wraps at 16 bits', '0, 1, S0, D', '0, S0, 0, S1, D', '32767, S0, 1, S1, D', '0, S0, D', '-32768, S0, D'),
+    acc('the largest coordinate the accumulator holds', '0, 1, S0, D', '255, S0, 0, 255, S1, D', '1, S0, 2, 3, S1, D', '0, 255, S0, D', '2, 4, S0, D'),
+  ],
   'level-scanner': [
     scan('DESIGN.md example, level i', Bi, '0, D', '0, 2, S0, D', '0, 1, S0, D'),
     scan('DESIGN.md example, level j', Bj, '0, 1, S0, D', '1, S0, 0, 2, S1, D', '0, S0, 1, 2, S1, D'),
