@@ -130,12 +130,16 @@ export function mapKernel(ir: HardwareIR, graph: SamGraph, inputs: Readonly<Reco
         words.forEach((w, i) => memImage.push([memAddress(tile, base + i), wrapUnsigned(w, dw)]));
         return base;
       },
-      reserve: (array) => {
+      reserve: (array, opts) => {
         const k = writes.indexOf(array);
         if (k < 0) throw new Error(`${n.prim} reserves '${array}', which its definition does not list as written`);
         const capacity = Math.floor((depth - preloaded) / writes.length);
-        arrays[array] = { base: preloaded + k * capacity, capacity };
-        return preloaded + k * capacity;
+        const base = preloaded + k * capacity;
+        arrays[array] = { base, capacity };
+        const zeros = opts?.zeros ?? 0;
+        if (zeros > capacity) throw new CapacityError(`${describeBinding(n.binding)}(${array}) needs ${zeros} SRAM words but its region holds ${capacity} here: ${memDepthHint(Math.ceil((zeros * depth) / capacity))}`);
+        for (let i = 0; i < zeros; i++) memImage.push([memAddress(tile, base + i), 0]);
+        return base;
       },
     };
     const set = (field: string, value: number) => fields.push({ tile, field, value });

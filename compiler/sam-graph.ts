@@ -89,9 +89,21 @@ export function buildSamGraph(k: Kernel, opts: SamGraphOptions): SamGraph {
   };
   if (!Number.isInteger(w) || w < 2 || w > 32) throw new Error(`sam-graph: dataWidth ${w} is not an integer in 2..32`);
   const out = k.output;
-  if (out.format.kinds.includes('d')) {
-    fail(`output ${out.name} has format '${out.format.text}': output levels must be compressed ('s'), the level writer builds seg/crd arrays`);
+  const kinds = out.format.kinds;
+  // A compressed level below a dense level that is below a compressed one would need the dense level's
+  // position count at run time to close its seg array: not supported.
+  const firstS = kinds.indexOf('s');
+  const sds = kinds.findIndex((kind, l) => kind === 's' && kinds.slice(firstS + 1, l).includes('d'));
+  if (firstS >= 0 && sds > firstS) {
+    fail(`output ${out.name} has format '${out.format.text}': a compressed level below a dense level below a compressed one is not supported (use d for level ${sds} or s for the levels above it)`);
   }
+  /** Positions of a dense output level: its values' places (the product of its and all outer sizes, at most). */
+  const outSizes = out.levelVars.map((v) => k.dims[v]);
+  const positions = (l: number) => outSizes.slice(0, l + 1).reduce((a, n) => a * n, 1);
+  if (kinds.includes('d') && positions(kinds.length - 1) > 2 ** w) {
+    fail(`output ${out.name} has format '${out.format.text}': its dense levels have ${positions(kinds.length - 1)} positions, beyond the ${w}-bit datapath`);
+  }
+  const lastDense = kinds.length > 0 && kinds[kinds.length - 1] === 'd';
 
   const root = hoistSums(k.reduced);
   const scopes = analyseScopes(k, root);
@@ -320,8 +332,9 @@ export function buildSamGraph(k: Kernel, opts: SamGraphOptions): SamGraph {
     }
     const u = scopes.outerVar(s);
     if (u === null) return x;
-    // The root sum writes the innermost output level: drop its coordinates whose sums were empty.
-    const drop = s === root && summed.some((r) => info(r).mayBeEmpty);
+    // The root sum writes the innermost output level: drop its coordinates whose sums were empty
+    // (a dense level keeps them: their values are 0, which a dense level stores anyway).
+    const drop = s === root && !lastDense && summed.some((r) => info(r).mayBeEmpty);
     if (!drop && !info(u).loneStops) return x;
     let target = info(u).crd;
     if (drop) {
@@ -379,24 +392,50 @@ export function buildSamGraph(k: Kernel, opts: SamGraphOptions): SamGraph {
   const acc = accumulated as { crd: PortRef; mayBeEmpty: boolean } | null;
   if (acc) crds[lv.length - 1] = acc.crd;
   const mayBeEmpty = (l: number) => (acc && l === lv.length - 1 ? acc.mayBeEmpty : info(lv[l]).mayBeEmpty);
+  // Drop coordinates only of compressed levels whose compressed child may be empty: a dense level keeps
+  // every coordinate, and an empty fiber below a dense level is padding.
   for (let l = lv.length - 2; l >= 0; l--) {
-    if (dropped[l + 1] || mayBeEmpty(l + 1)) {
+    if (kinds[l] === 's' && kinds[l + 1] === 's' && (dropped[l + 1] || mayBeEmpty(l + 1))) {
       crds[l] = crdDrop(crds[l], crds[l + 1], `drop ${lv[l]}|${lv[l + 1]}`);
       dropped[l] = true;
     }
   }
-  const writers = lv.map((v, level) => {
-    // Below the top, a fiber is written only if it has a coordinate: crd-drop removed the parents of empty ones.
-    const id = b.add('level-writer', { dropEmpty: level > 0 }, `write ${out.name}.${v}`, {
-      binding: { kind: 'output-level', tensor: out.name, level },
-      indexVar: v,
-    });
+  // Positions (refs) of each level: a compressed level's come from its writer, a dense level's are
+  // parent position x size + coordinate (the parent's held along the level by crd-hold).
+  const pos: PortRef[] = [];
+  const levels: OutputBinding['levels'] = lv.map((v, level) => {
+    const binding = { kind: 'output-level' as const, tensor: out.name, level };
+    if (kinds[level] === 'd') {
+      if (level === 0) pos.push(crds[0]);
+      else {
+        const hold = b.add('crd-hold', {}, `hold ${out.name} position along ${v}`, { indexVar: v });
+        b.connect(pos[level - 1], hold, 'in_outer', 'ref');
+        b.connect(crds[level], hold, 'in_inner', 'crd');
+        pos.push(alu('add', alu('mul', b.out(hold, 'out_outer'), outSizes[level]), crds[level]));
+      }
+      return { level, indexVar: v, kind: 'd', size: outSizes[level] };
+    }
+    let id: string;
+    if (level > 0 && kinds[level - 1] === 'd') {
+      // Below a dense level: fibers placed by parent position, so parent positions without one are empty fibers.
+      id = b.add('level-scatter', { parentPositions: positions(level - 1) }, `write ${out.name}.${v}`, { binding, indexVar: v });
+      b.connect(pos[level - 1], id, 'in_pos', 'ref');
+    } else {
+      // Below the top, a fiber is written only if it has a coordinate: crd-drop removed the parents of empty ones.
+      id = b.add('level-writer', { dropEmpty: level > 0 }, `write ${out.name}.${v}`, { binding, indexVar: v });
+    }
     b.connect(crds[level], id, 'in_crd', 'crd');
-    return { level, indexVar: v, writer: id };
+    pos.push(b.out(id, 'out_ref'));
+    return { level, indexVar: v, kind: 's', writer: id };
   });
-  const valsWriter = b.add('value-writer', {}, `write ${out.name} vals`, { binding: { kind: 'output-vals', tensor: out.name } });
+  const valsBinding = { binding: { kind: 'output-vals' as const, tensor: out.name } };
+  let valsWriter: string;
+  if (lastDense) {
+    valsWriter = b.add('value-scatter', { positions: positions(lv.length - 1) }, `write ${out.name} vals`, valsBinding);
+    b.connect(pos[lv.length - 1], valsWriter, 'in_pos', 'ref');
+  } else valsWriter = b.add('value-writer', {}, `write ${out.name} vals`, valsBinding);
   b.connect(result.port, valsWriter, 'in_val', 'val');
-  const output: OutputBinding = { tensor: out.name, format: out.format.text, shape: out.shape, levels: writers, values: valsWriter };
+  const output: OutputBinding = { tensor: out.name, format: out.format.text, shape: out.shape, levels, values: valsWriter };
 
   return {
     kernel: text,

@@ -81,12 +81,14 @@ export function runGraph(g: SamGraph, inputs: Readonly<Record<string, Tensor>>):
   const idealCycles = Math.max(g.roots.length > 0 ? ROOT_REF.length : 0, ...edgeTokens.map((s) => s.length));
   const fmt = parseFormat(g.output.format, g.output.shape.length);
   const levels: Level[] = g.output.levels.map((l) => {
+    if (l.kind === 'd') return { kind: 'd', size: l.size };
     const w = written.get(l.level);
     if (!w) throw new Error(`run-graph: output level ${l.level} was not written`);
     return { kind: 's', seg: w.seg, crd: w.crd };
   });
   if (!vals) throw new Error('run-graph: the output values were not written');
-  const fibertree: Fibertree = { format: fmt, levels, vals };
+  // A dense last level's values are written for every position its writer may see: keep the ones that exist.
+  const fibertree: Fibertree = { format: fmt, levels, vals: vals.slice(0, lastLevelPositions(levels)) };
   return { output: decode(fibertree, g.output.shape), fibertree, edgeTokens, idealCycles };
 }
 
@@ -102,6 +104,13 @@ function execute(n: GraphNode, ins: Record<string, Stream>, trees: ReadonlyMap<s
   const d = primDef(n.prim);
   const config = d.bind ? d.bind(n.config, boundMemory(n, trees)) : n.config;
   return runPrimitive(n.prim, config as never, ins);
+}
+
+/** Positions of the last level of a fibertree (the number of its values). */
+export function lastLevelPositions(levels: readonly Level[]): number {
+  let n = 1;
+  for (const l of levels) n = l.kind === 'd' ? n * l.size : l.seg[n];
+  return n;
 }
 
 /** Kahn's algorithm; a cycle (never built by sam-graph) is an error. */

@@ -64,8 +64,11 @@ export interface OutputBinding {
   readonly tensor: string;
   readonly format: string;
   readonly shape: readonly number[];
-  /** Level-writer node of each stored level, top first. */
-  readonly levels: { readonly level: number; readonly indexVar: string; readonly writer: string }[];
+  /** Each stored level, top first: a compressed one has its writer node, a dense one only its size. */
+  readonly levels: (
+    | { readonly level: number; readonly indexVar: string; readonly kind: 's'; readonly writer: string }
+    | { readonly level: number; readonly indexVar: string; readonly kind: 'd'; readonly size: number }
+  )[];
   /** The value writer node. */
   readonly values: string;
 }

@@ -49,8 +49,8 @@ export interface EncodeContext {
   readonly arch: ArchParams;
   /** Places an input array (preloaded through the memory port) and returns its base address. */
   preload(array: string, words: readonly number[]): number;
-  /** Reserves the region of an array the primitive writes and returns its base address. */
-  reserve(array: string): number;
+  /** Reserves the region of an array the primitive writes and returns its base address; `zeros` words of it start as 0. */
+  reserve(array: string, opts?: { readonly zeros?: number }): number;
 }
 
 /** Memory a graph node's binding names, handed to `bind`. */

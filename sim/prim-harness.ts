@@ -178,10 +178,12 @@ function planCase(ir: HardwareIR, c: HarnessCase, rng: () => number): PlannedCas
       words.forEach((x, i) => memWrites.push([(base + i) % depth, encodeToken(x, dw)]));
       return base;
     },
-    reserve: (array) => {
+    reserve: (array, opts) => {
       const base = bases.get(array)!;
       const n = sizes.writes.get(array)!;
-      const fill = Array.from({ length: n }, garbage);
+      // Garbage where the primitive must write; the words it asks to start as 0 (never the guard) are 0.
+      const zeros = Math.min(opts?.zeros ?? 0, n - 1);
+      const fill = Array.from({ length: n }, (_, j) => (j < zeros ? 0 : garbage()));
       fill.forEach((g, j) => memWrites.push([(base + j) % depth, g]));
       readbacks.push({ name: array, addr: base, n, guard: fill[n - 1] });
       return base;

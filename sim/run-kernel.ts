@@ -52,6 +52,11 @@ export function readOutput(ir: HardwareIR, m: MappedKernel, dumps: ReadonlyMap<n
   const levels: Level[] = [];
   let fibers = 1;
   for (const [i, l] of out.levels.entries()) {
+    if (l.kind === 'd') {
+      levels.push({ kind: 'd', size: l.size });
+      fibers *= l.size;
+      continue;
+    }
     const { seg: segWords, crd: crdWords } = arraysOf(m, l.writer, dumps, OUTPUT_ARRAYS['output-level']);
     if (fibers + 1 > segWords.length) throw new Error(`output level ${i}: ${fibers} fibers overflow the writer's seg region`);
     const seg = segWords.slice(0, fibers + 1);

@@ -221,8 +221,22 @@ describe('refusals name the construct the primitives lack', () => {
     refuse(() => build('x(i)=b(i)-C(i,j)*d(j)', { C: 'ss:1,0' }, { b: [3], C: [3, 4], d: [4] }), /sums over j outside the loop over i.*whole right-hand side/);
   });
 
-  it('dense output levels, and a discordant second access of a tensor', () => {
-    refuse(() => build('x(i)=b(i)*c(i)', { x: 'd' }, { b: [3], c: [3] }), /output x has format 'd'.*compressed/);
+  it('dense output levels: positions from the coordinates, no writer; refused where a seg would need a run-time count', () => {
+    const count = (g: SamGraph, prim: string) => g.nodes.filter((n) => n.prim === prim).length;
+    const dd = build('X(i,j)=B(i,j)*C(i,j)', { X: 'dd' }, { B: [3, 4], C: [3, 4] });
+    // No level writer; j's positions = i x 4 + j (a crd-hold of i, two ALU ops); the values scattered.
+    expect([count(dd, 'level-writer'), count(dd, 'level-scatter'), count(dd, 'value-scatter'), count(dd, 'value-writer')]).toEqual([0, 0, 1, 0]);
+    expect(dd.nodes.filter((n) => n.prim === 'alu').map((n) => (n.config as ConfigOf<'alu'>).constant)).toContain(4);
+    expect(dd.output.levels.map((l) => l.kind)).toEqual(['d', 'd']);
+    const ds = build('X(i,j)=B(i,j)*C(i,j)', { X: 'ds' }, { B: [3, 4], C: [3, 4] });
+    expect(ds.nodes.find((n) => n.prim === 'level-scatter')!.config).toEqual({ parentPositions: 3 });
+    expect(count(ds, 'crd-drop')).toBe(0); // a dense level keeps its coordinates
+    expect(count(build('X(i,j)=B(i,j)*C(i,j)', { X: 'sd' }, { B: [3, 4], C: [3, 4] }), 'value-scatter')).toBe(1);
+    refuse(() => build('X(i,j,k)=B(i,j,k)*C(i,j,k)', { X: 'sds' }, { B: [2, 3, 4], C: [2, 3, 4] }), /format 'sds': a compressed level below a dense level below a compressed one is not supported/);
+    refuse(() => build('X(i,j)=B(i,j)*C(i,j)', { X: 'dd' }, { B: [300, 300], C: [300, 300] }), /dense levels have 90000 positions, beyond the 16-bit datapath/);
+  });
+
+  it('a discordant second access of a tensor', () => {
     refuse(() => build('X(i,j)=B(i,j)*B(j,i)', {}, { B: [3, 3] }), /discordant traversal: B\(j,i\)/);
   });
 

@@ -16,6 +16,8 @@ import { levelWriterPrim } from './level-writer.ts';
 import { valueArrayPrim } from './value-array.ts';
 import { valueWriterPrim } from './value-writer.ts';
 import { spaccPrim } from './spacc.ts';
+import { levelScatterPrim } from './level-scatter.ts';
+import { valueScatterPrim } from './value-scatter.ts';
 
 const PRIMS = {
   alu: aluPrim,
@@ -31,6 +33,8 @@ const PRIMS = {
   'value-array': valueArrayPrim,
   'value-writer': valueWriterPrim,
   spacc: spaccPrim,
+  'level-scatter': levelScatterPrim,
+  'value-scatter': valueScatterPrim,
 } as const;
 
 export type PrimName = keyof typeof PRIMS;

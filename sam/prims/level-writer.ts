@@ -43,6 +43,12 @@ export function levelWriter(crdIn: Stream, opts: { dropEmpty?: boolean } = {}): 
   return { seg, crd };
 }
 
+/** The position (crd index) of every coordinate written, stops and D as in the input: the level's refs. */
+export function writtenRefs(crdIn: Stream): Stream {
+  let n = 0;
+  return crdIn.map((t) => (typeof t === 'number' ? n++ : t));
+}
+
 export interface WriterConfig {
   readonly dropEmpty?: boolean;
 }
@@ -52,11 +58,12 @@ export const levelWriterPrim = definePrimitive<WriterConfig>({
   doc: 'writes the seg/crd arrays of an output level from its crd stream (SAM CompressWrScan)',
   tile: 'mem',
   inputs: [{ name: 'in_crd', kind: 'crd' }],
-  outputs: [],
+  // The positions of what it wrote, for a dense level below (its values sit at position x size + coordinate).
+  outputs: [{ name: 'out_ref', kind: 'ref' }],
   arrays: { writes: ['seg', 'crd'] },
   run: (c, i) => {
     const r = levelWriter(i.in_crd, c);
-    return { seg: [...r.seg, 'D'], crd: [...r.crd, 'D'] };
+    return { out_ref: writtenRefs(i.in_crd), seg: [...r.seg, 'D'], crd: [...r.crd, 'D'] };
   },
   random: (rng, o) => ({ config: { dropEmpty: chance(rng, 0.3) }, inputs: { in_crd: randomCrd(rng, o) } }),
   cycleBound: (c) => c.inputs.in_crd.length,
@@ -68,7 +75,7 @@ export const levelWriterPrim = definePrimitive<WriterConfig>({
     ],
     encode: (c, ctx) => ({ seg_base: ctx.reserve('seg'), crd_base: ctx.reserve('crd'), drop_empty: c.dropEmpty ? 1 : 0 }),
     sramA: 'write',
-    // The input buffer: done rises the cycle after D is written.
-    latency: 1,
+    // The input buffer and the out_ref register.
+    latency: 2,
   },
 });

@@ -38,8 +38,13 @@ const scan = (name: string, level: Level, inRef: string, crd: string, ref: strin
   dc('level-scanner', name, { level }, { in_ref: inRef }, { out_crd: crd, out_ref: ref });
 const row = (r: number) => range(3, (c) => r * 3 + c);
 
+/** A level's refs: every coordinate replaced by its index, stops kept. */
+const refsOf = (crd: string) => {
+  let n = 0;
+  return crd.split(', ').map((t) => (/^\d+$/.test(t) ? String(n++) : t)).join(', ');
+};
 const write = (name: string, crd: string, seg: number[], crds: number[], dropEmpty = false) =>
-  dc('level-writer', name, { dropEmpty }, { in_crd: crd }, { seg: arr(seg), crd: arr(crds) });
+  dc('level-writer', name, { dropEmpty }, { in_crd: crd }, { out_ref: refsOf(crd), seg: arr(seg), crd: arr(crds) });
 
 const vals = (name: string, v: number[], ref: string, out: string) => dc('value-array', name, { vals: v }, { in_ref: ref }, { out_val: out });
 
@@ -70,7 +75,27 @@ const acc = (name: string, outer: string, inner: string, val: string, crd: strin
   return dc('spacc', name, { dataWidth: 16, innerSize }, { in_crd_outer: outer, in_crd_inner: inner, in_val: val }, { out_crd: crd, out_val: sums });
 };
 
+const scatterLevel = (name: string, parentPositions: number, pos: string, crd: string, seg: number[], crds: number[]) =>
+  dc('level-scatter', name, { parentPositions }, { in_pos: pos, in_crd: crd }, { out_ref: refsOf(crd), seg: arr(seg), crd: arr(crds) });
+const scatterVals = (name: string, positions: number, pos: string, val: string, vals: number[]) =>
+  dc('value-scatter', name, { positions }, { in_pos: pos, in_val: val }, { vals: arr(vals) });
+
 export const DIRECTED: Partial<Record<PrimName, DirectedCase[]>> = {
+  'level-scatter': [
+    // CSR rows 1 and 3 of 5 hold coordinates: rows 0, 2 and 4 become empty fibers.
+    scatterLevel('rows placed by position, gaps and the tail filled', 5, '1, 3, S0, D', '0, 2, S0, 1, S1, D', [0, 0, 2, 2, 3, 3], [0, 2, 1]),
+    scatterLevel('every position present', 3, '0, 1, 2, S0, D', '4, S0, S0, 5, 6, S1, D', [0, 1, 1, 3], [4, 5, 6]),
+    scatterLevel('no fiber at all', 4, 'S0, D', 'S1, D', [0, 0, 0, 0, 0], []),
+    scatterLevel('nothing', 2, 'D', 'D', [0, 0, 0], []),
+    scatterLevel('the last position only', 3, '2, S0, D', '7, S1, D', [0, 0, 0, 1], [7]),
+    scatterLevel('two parent fibers (a lone stop between)', 6, '0, S0, S0, 5, S1, D', '1, S1, S1, 2, S2, D', [0, 1, 1, 1, 1, 1, 2], [1, 2]),
+  ],
+  'value-scatter': [
+    scatterVals('values at their positions, zeros between', 6, '1, 4, S0, D', '7, -3, S0, D', [0, 7, 0, 0, -3, 0]),
+    scatterVals('a dense row', 3, '0, 1, 2, S0, D', '5, 6, 7, S0, D', [5, 6, 7]),
+    scatterVals('nothing written', 2, 'S0, D', 'S0, D', [0, 0]),
+    scatterVals('extremes', 3, '2, S0, 0, S1, D', '32767, S0, -32768, S1, D', [-32768, 0, 32767]),
+  ],
   spacc: [
     acc("one row's k fibers merged, j 3 collects 20 + 7", '0, 2, S0, D', '1, 3, S0, 0, 3, S1, D', '10, 20, S0, 5, 7, S1, D', '0, 1, 3, S0, D', '5, 10, 27, S0, D'),
     acc('SAM test_spacc1_direct, the zero sum kept', '1, S0, 0, 3, S1, D', '0, 2, 3, S1, 0, 2, 3, S0, 0, 2, 3, S2, D', '50, 5, 10, S1, 40, 4, 8, S0, -40, 33, 36, S2, D',
