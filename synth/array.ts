@@ -1,10 +1,12 @@
 /**
- * Area of a whole array from one synthesis per distinct module: each module
- * is a unit of its own, its submodules black boxes, so a tile kind is
- * synthesized once however many tiles the array has (the top sees the tiles
- * as black boxes), and a module's result depends only on its own text (no
- * Yosys state carried over from other modules; the cache shares it between
- * arrays). array = top glue + sum of count x tile kind.
+ * Area of a whole array from one synthesis per distinct module: the top, each
+ * tile kind, each core and each shared module (e.g. the FIFO) is a unit of its
+ * own, with the other units' modules as black boxes; modules only one module
+ * uses join that module's unit. So a tile kind is synthesized once however
+ * many tiles the array has, and a unit's result depends only on its own files,
+ * not on what else Yosys saw (the core of an array with 2 tracks is the same
+ * as with 5), which also lets the cache share units between arrays.
+ * array = top glue + sum of count x tile kind.
  * Each tile is split into its interconnect (SB/CB muxes, SB FIFOs, routing
  * config registers, config bus) and its core (core module, core config
  * registers), so a sweep shows what tracks and topology cost.
@@ -17,7 +19,7 @@ import { configModules, type ConfigSplit } from './flows.ts';
 import { defaultSynthCacheDir } from './cache.ts';
 import { YOSYS_VERSION } from './run-yosys.ts';
 import { runUnit, type Unit, type UnitCache, type UnitRun } from './units.ts';
-import { fileOf, moduleTree, submodules } from './verilog-deps.ts';
+import { fileOf, submodules, synthesisUnits } from './verilog-deps.ts';
 import type { UnitStats } from './unit-stats.ts';
 import { SynthError } from './errors.ts';
 import type { SynthTarget } from './targets.ts';
@@ -106,11 +108,12 @@ export function configSplitOf(kind: TileKind): ConfigSplit {
   return { routingFields, coreFields };
 }
 
-/** One module, its submodules read as black boxes (ports only); tiles also split their config plane. */
-function moduleUnit(files: ReadonlyMap<string, string>, module: string, configSplit?: ConfigSplit): Unit {
-  const read = [fileOf(module)];
-  const blackboxes = submodules(files, module).map(fileOf);
-  return { top: module, read, blackboxes, files: new Map([...read, ...blackboxes].map((f) => [f, files.get(f)!])), ...(configSplit ? { configSplit } : {}) };
+/** A unit's modules as RTL, the modules they instantiate from other units as black boxes (ports only). */
+function unitOf(files: ReadonlyMap<string, string>, members: readonly string[], configSplit?: ConfigSplit): Unit {
+  const read = members.map(fileOf);
+  const others = new Set(members.flatMap((m) => submodules(files, m)).filter((m) => !members.includes(m)));
+  const blackboxes = [...others].sort().map(fileOf);
+  return { top: members[0], read, blackboxes, files: new Map([...read, ...blackboxes].map((f) => [f, files.get(f)!])), ...(configSplit ? { configSplit } : {}) };
 }
 
 const ratio = (a: number | undefined, b: number | undefined) => (b ? Math.round(((a ?? 0) / b) * 1e4) / 1e4 : 0);
@@ -168,8 +171,9 @@ export async function synthArray(ir: HardwareIR, opts: SynthArrayOptions = {}): 
   const splits = new Map(kinds.map((k) => [tileModule(k), configSplitOf(ir.kinds[k])]));
   const stats: Record<string, UnitStats[string]> = {};
   const units: Record<string, { cached: boolean; seconds: number }> = {};
-  for (const module of moduleTree(files, TOP_MODULE)) {
-    const unit = moduleUnit(files, module, splits.get(module));
+  const roots = new Set(kinds.flatMap((k) => [tileModule(k), coreModule(k)]));
+  for (const [module, members] of synthesisUnits(files, TOP_MODULE, roots)) {
+    const unit = unitOf(files, members, splits.get(module));
     const r: UnitRun = await runUnit(unit, target, cache, () => opts.log?.(`${module} (${target}) ...`));
     if (!r.cached) opts.log?.(`${module} (${target}): ${r.seconds.toFixed(1)} s`);
     units[module] = { cached: r.cached, seconds: round(r.seconds) };

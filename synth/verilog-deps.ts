@@ -36,3 +36,32 @@ export function moduleTree(files: ReadonlyMap<string, string>, top: string): str
   }
   return [...seen].sort();
 }
+
+/**
+ * Splits the design under `top` into synthesis units: `roots` (and `top`)
+ * head a unit each, and so does every module instantiated from more than one
+ * module; every other module joins the unit of the one module that
+ * instantiates it. A unit's result then depends only on its own files, and a
+ * module shared by several parents is synthesized once. Returns root -> its
+ * modules (root first, then sorted).
+ */
+export function synthesisUnits(files: ReadonlyMap<string, string>, top: string, roots: ReadonlySet<string>): Map<string, string[]> {
+  const all = moduleTree(files, top);
+  const parents = new Map<string, Set<string>>(all.map((m) => [m, new Set()]));
+  for (const m of all) for (const sub of submodules(files, m)) parents.get(sub)!.add(m);
+  const isRoot = (m: string) => m === top || roots.has(m) || parents.get(m)!.size !== 1;
+  const rootOf = (m: string, seen = new Set<string>()): string => {
+    // A cycle can only come from names in comments: its module heads a unit.
+    if (isRoot(m) || seen.has(m)) return m;
+    seen.add(m);
+    return rootOf([...parents.get(m)!][0], seen);
+  };
+  const units = new Map<string, string[]>();
+  for (const m of all) {
+    const r = rootOf(m);
+    if (!units.has(r)) units.set(r, [r]);
+    if (r !== m) units.get(r)!.push(m);
+  }
+  for (const members of units.values()) members.splice(1, members.length - 1, ...members.slice(1).sort());
+  return new Map([...units].sort(([a], [b]) => (a < b ? -1 : 1)));
+}
