@@ -94,7 +94,7 @@ export interface SynthArrayOptions {
   readonly target?: SynthTarget;
   /** Cache directory; null: no cache. Default: .cache/synth in the checkout ($BASALT_SYNTH_CACHE). */
   readonly cacheDir?: string | null;
-  /** Progress lines: each unit Yosys has to synthesize, as it starts and ends. */
+  /** Progress lines: each unit Yosys has to synthesize, as it starts. */
   readonly log?: (line: string) => void;
 }
 
@@ -174,8 +174,7 @@ export async function synthArray(ir: HardwareIR, opts: SynthArrayOptions = {}): 
   const roots = new Set(kinds.flatMap((k) => [tileModule(k), coreModule(k)]));
   for (const [module, members] of synthesisUnits(files, TOP_MODULE, roots)) {
     const unit = unitOf(files, members, splits.get(module));
-    const r: UnitRun = await runUnit(unit, target, cache, () => opts.log?.(`${module} (${target}) ...`));
-    if (!r.cached) opts.log?.(`${module} (${target}): ${r.seconds.toFixed(1)} s`);
+    const r: UnitRun = await runUnit(unit, target, cache, () => opts.log?.(`synthesizing ${module} (${target}) ...`));
     units[module] = { cached: r.cached, seconds: round(r.seconds) };
     for (const [name, m] of Object.entries(r.stats)) {
       if (name in stats) throw new SynthError(`module ${name} came out of two synthesis units`);
