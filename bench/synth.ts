@@ -19,17 +19,20 @@ const fresh = () => mkdtempSync(join(tmpdir(), 'basalt-bench-synth-'));
 const pct = (f: number | undefined) => `${((f ?? 0) * 100).toFixed(1)}%`;
 const num = (n: number | undefined) => (n ?? 0).toLocaleString('en-US');
 
-async function timed(preset: string, target: SynthTarget, cacheDir: string): Promise<{ r: ArrayReport; s: number }> {
+/** Wall seconds, and CPU seconds of this process (Yosys runs in it): the machine may be shared. */
+async function timed(preset: string, target: SynthTarget, cacheDir: string): Promise<{ r: ArrayReport; s: number; cpu: number }> {
   const ir = buildIR(validateSpec(PRESETS[preset]));
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   const r = await synthArray(ir, { target, cacheDir });
-  return { r, s: (performance.now() - t0) / 1000 };
+  const c = process.cpuUsage(c0);
+  return { r, s: (performance.now() - t0) / 1000, cpu: (c.user + c.system) / 1e6 };
 }
 
-function describe(label: string, { r, s }: { r: ArrayReport; s: number }): void {
+function describe(label: string, { r, s, cpu }: { r: ArrayReport; s: number; cpu: number }): void {
   const synthesized = Object.entries(r.run.units).filter(([, u]) => !u.cached);
   const slowest = [...synthesized].sort(([, a], [, b]) => b.seconds - a.seconds).slice(0, 3).map(([m, u]) => `${m} ${u.seconds.toFixed(1)} s`);
-  console.log(`${label}: ${s.toFixed(2)} s (${synthesized.length}/${Object.keys(r.run.units).length} modules synthesized${slowest.length ? `; slowest ${slowest.join(', ')}` : ''})`);
+  console.log(`${label}: ${s.toFixed(2)} s wall, ${cpu.toFixed(2)} s CPU (${synthesized.length}/${Object.keys(r.run.units).length} modules synthesized${slowest.length ? `; slowest ${slowest.join(', ')}` : ''})`);
   const a = r.array.area;
   const main = r.target === 'generic' ? `${num(a.transistors)} transistors, ${num(a.sramBits)} SRAM bits` : `${num(a.luts)} LUTs, ${num(a.ffs)} FFs, ${num(a.blockRams)} BRAMs, ${num(a.dsps)} DSPs`;
   console.log(`  array ${r.spec.width}x${r.spec.height}: ${num(a.cells)} cells, ${main}; glue ${num(r.glue.area.cells)} cells; interconnect ${pct(r.array.interconnectShare[r.target === 'generic' ? 'transistors' : 'luts'])}`);

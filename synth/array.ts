@@ -174,7 +174,7 @@ export async function synthArray(ir: HardwareIR, opts: SynthArrayOptions = {}): 
   const roots = new Set(kinds.flatMap((k) => [tileModule(k), coreModule(k)]));
   for (const [module, members] of synthesisUnits(files, TOP_MODULE, roots)) {
     const unit = unitOf(files, members, splits.get(module));
-    const r: UnitRun = await runUnit(unit, target, cache, () => opts.log?.(`synthesizing ${module} (${target}) ...`));
+    const r: UnitRun = await runUnit(unit, target, cache, () => opts.log?.(`${module} (${target}) ...`));
     units[module] = { cached: r.cached, seconds: round(r.seconds) };
     for (const [name, m] of Object.entries(r.stats)) {
       if (name in stats) throw new SynthError(`module ${name} came out of two synthesis units`);
