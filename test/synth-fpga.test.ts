@@ -1,16 +1,18 @@
 /** The array report for an FPGA target (iCE40, real Yosys runs): LUTs, flip-flops, and the MEM SRAM in block RAM. */
-import { beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { presetIR } from './helpers/arch.ts';
 import { TILE_PARTS, synthArray, type ArrayReport } from '../synth/array.ts';
 import { addArea, sumAreas } from '../synth/area.ts';
 
+const cacheDir = mkdtempSync(join(tmpdir(), 'basalt-synth-ice40-'));
 let r: ArrayReport;
 beforeAll(async () => {
-  r = await synthArray(presetIR('tiny'), { target: 'ice40', cacheDir: mkdtempSync(join(tmpdir(), 'basalt-synth-ice40-')) });
+  r = await synthArray(presetIR('tiny'), { target: 'ice40', cacheDir });
 });
+afterAll(() => rmSync(cacheDir, { recursive: true, force: true }));
 
 describe('array report (tiny, ice40)', () => {
   it('counts LUTs and flip-flops in every tile kind and part', () => {

@@ -3,9 +3,9 @@
  * numbers that add up, SRAM bits, the interconnect/core split, the cache, and
  * the CLI contract.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execa } from 'execa';
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { presetIR } from './helpers/arch.ts';
@@ -21,6 +21,7 @@ let tiny: ArrayReport;
 beforeAll(async () => {
   tiny = await synthArray(presetIR('tiny'), { cacheDir });
 });
+afterAll(() => rmSync(cacheDir, { recursive: true, force: true }));
 
 describe('array report (tiny, generic)', () => {
   it('has every tile kind with its count, cells, flip-flops and a complete transistor estimate', () => {
