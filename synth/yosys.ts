@@ -1,12 +1,15 @@
 /**
- * Synthesis with Yosys compiled to WebAssembly (@yowasp/yosys): no system
- * install, same binary everywhere. Reports cells per module and refuses
- * designs with latches or `check` problems.
+ * Synthesis of one module (and everything under it) with Yosys: cells per
+ * module, refusing designs with latches or `check` problems. The array report
+ * (one run per tile kind, cached) is synth/array.ts; both use the same scripts.
  */
-import { runYosys } from '@yowasp/yosys';
+import { z } from 'zod';
+import { ASYNC_FF_MAP, OUT, unitScript } from './flows.ts';
+import { runYosysScript } from './run-yosys.ts';
+import type { SynthTarget } from './targets.ts';
 
-export const SYNTH_TARGETS = ['generic', 'ice40', 'xilinx', 'ecp5'] as const;
-export type SynthTarget = (typeof SYNTH_TARGETS)[number];
+export { SYNTH_TARGETS, type SynthTarget } from './targets.ts';
+export { SynthError } from './errors.ts';
 
 export interface ModuleStat {
   readonly cells: number;
@@ -22,51 +25,21 @@ export interface SynthReport {
   readonly log: string;
 }
 
-export class SynthError extends Error {}
+const StatJson = z.object({
+  modules: z.record(z.string(), z.object({ num_cells: z.number(), num_wires: z.number(), num_cells_by_type: z.record(z.string(), z.number()) })),
+  design: z.object({ num_cells: z.number() }).optional(),
+});
 
-const LATCHES = 't:$dlatch t:$adlatch t:$dlatchsr t:$_DLATCH_* t:$_DLATCHSR_*';
-
-function script(top: string, target: SynthTarget, files: string[]): string[] {
-  const read = files.map((f) => `read_verilog ${f}`);
-  const front = [`hierarchy -check -top ${top}`, 'proc', `select -assert-none ${LATCHES}`];
-  const back = ['hierarchy -check', 'check -assert', `select -assert-none ${LATCHES}`, 'tee -q -o stat.json stat -json'];
-  if (target === 'generic') {
-    // The default `synth` flow minus memory_map: SRAMs stay one $mem cell each
-    // instead of thousands of flip-flops, as a memory compiler would provide them.
-    return [...read, ...front, `synth -top ${top} -run coarse:fine`, 'opt -fast -full', 'techmap', 'opt -fast', 'abc -fast', 'opt -fast', ...back];
-  }
-  return [...read, ...front, `synth_${target} -top ${top}`, ...back];
-}
-
-interface StatJson {
-  modules: Record<string, { num_cells: number; num_wires: number; num_cells_by_type: Record<string, number> }>;
-  design?: { num_cells: number };
-}
-
-export async function synthesize(sources: Map<string, string>, top: string, target: SynthTarget = 'generic'): Promise<SynthReport> {
-  const names = [...sources.keys()].filter((f) => f.endsWith('.v'));
-  const tree: Record<string, string> = {};
-  for (const n of names) tree[n] = sources.get(n)!;
-  let log = '';
-  const decoder = new TextDecoder();
-  const sink = (bytes: Uint8Array | null) => {
-    if (bytes) log += decoder.decode(bytes, { stream: true });
-  };
-  let out: Record<string, unknown>;
-  try {
-    out = (await runYosys(['-q', '-p', script(top, target, names).join('; ')], tree, { stdout: sink, stderr: sink })) as Record<string, unknown>;
-  } catch (err) {
-    const tail = log.split('\n').filter((l) => /ERROR|Warning|Error/.test(l)).slice(-10).join('\n');
-    throw new SynthError(`yosys failed on ${top} (${target}): ${tail || (err as Error).message}`);
-  }
-  const raw = out['stat.json'];
-  const text = typeof raw === 'string' ? raw : decoder.decode(raw as Uint8Array);
-  const stat = JSON.parse(text) as StatJson;
+/** Synthesizes `top` from every `.v` file in `sources`, hierarchy kept (see synth/flows.ts). */
+export async function synthesize(sources: ReadonlyMap<string, string>, top: string, target: SynthTarget = 'generic'): Promise<SynthReport> {
+  const read = [...sources.keys()].filter((f) => f.endsWith('.v'));
+  const run = await runYosysScript(sources, unitScript(target, { top, read }), [OUT.stat], `${top} (${target})`, target === 'generic' ? [ASYNC_FF_MAP] : []);
+  const stat = StatJson.parse(JSON.parse(run.outputs[OUT.stat]));
   const modules: Record<string, ModuleStat> = {};
   for (const [name, m] of Object.entries(stat.modules)) {
     modules[name.replace(/^\\/, '')] = { cells: m.num_cells, wires: m.num_wires, cellsByType: m.num_cells_by_type };
   }
-  return { top, target, modules, totalCells: stat.design?.num_cells ?? modules[top]?.cells ?? 0, log };
+  return { top, target, modules, totalCells: stat.design?.num_cells ?? modules[top]?.cells ?? 0, log: run.log };
 }
 
 /** Leaf cells of a module with submodule instances expanded (Yosys `stat` design total, computed per module). */

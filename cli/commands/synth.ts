@@ -3,26 +3,52 @@ import { addArchOptions, loadSpec, type ArchOptions } from '../arch-options.ts';
 import { UserError } from '../../base/errors.ts';
 import { buildIR } from '../../generator/ir.ts';
 import { renderVerilog } from '../../generator/emit.ts';
-import { SYNTH_TARGETS, flatCells, synthesize, type SynthTarget } from '../../synth/yosys.ts';
+import { SYNTH_TARGETS, isSynthTarget } from '../../synth/targets.ts';
+import { SynthError } from '../../synth/errors.ts';
+import { synthArray } from '../../synth/array.ts';
+import { formatArrayReport } from '../../synth/format.ts';
+import { flatCells, synthesize } from '../../synth/yosys.ts';
+
+interface SynthOptions extends ArchOptions {
+  target: string;
+  top?: string;
+  cache: boolean;
+  json?: boolean;
+}
+
+/** Synthesis failures become one-line user messages (exit 1), like every other refusal. */
+async function orUserError<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (e) {
+    if (e instanceof SynthError) throw new UserError(e.message.replace(/\s*\n\s*/g, ' '));
+    throw e;
+  }
+}
 
 export function registerSynth(program: Command): void {
-  addArchOptions(program.command('synth').description('synthesize the tiles and the array with Yosys and report cell counts'))
+  addArchOptions(program.command('synth').description('synthesize each tile kind once and the top with Yosys; report area per tile kind (interconnect vs core) and for the array'))
     .option('--target <t>', `generic | ${SYNTH_TARGETS.filter((t) => t !== 'generic').join(' | ')}`, 'generic')
-    .option('--top <module>', 'synthesize only this module (default: PE tile, MEM tile and the whole array)')
+    .option('--top <module>', 'synthesize only this module, flattened cell count (no cache)')
+    .option('--no-cache', 'synthesize even when .cache/synth holds the result, and do not store it')
     .option('--json', 'print one JSON object')
-    .action(async (opts: ArchOptions & { target: string; top?: string; json?: boolean }) => {
-      if (!SYNTH_TARGETS.includes(opts.target as SynthTarget)) throw new UserError(`--target '${opts.target}': expected one of ${SYNTH_TARGETS.join(', ')}`);
+    .action(async (opts: SynthOptions) => {
+      if (!isSynthTarget(opts.target)) throw new UserError(`--target '${opts.target}': expected one of ${SYNTH_TARGETS.join(', ')}`);
+      const target = opts.target;
       const ir = buildIR(loadSpec(opts));
-      const files = renderVerilog(ir);
-      const tops = opts.top ? [opts.top] : ['basalt_pe_tile', 'basalt_mem_tile', 'basalt_top'];
-      for (const t of tops) if (!files.has(`${t}.v`)) throw new UserError(`--top '${t}': no such module (known: ${[...files.keys()].map((f) => f.replace(/\.v$/, '')).join(', ')})`);
-      const results: Record<string, { cells: number; seconds: number; cellsByType: Record<string, number> }> = {};
-      for (const top of tops) {
+      if (opts.top) {
+        const top = opts.top;
+        const files = renderVerilog(ir);
+        if (!files.has(`${top}.v`)) throw new UserError(`--top '${top}': no such module (known: ${[...files.keys()].map((f) => f.replace(/\.v$/, '')).join(', ')})`);
         const t0 = performance.now();
-        const r = await synthesize(files, top, opts.target as SynthTarget);
-        results[top] = { cells: flatCells(r, top), seconds: (performance.now() - t0) / 1000, cellsByType: r.modules[top].cellsByType };
-        if (!opts.json) console.log(`${top}: ${results[top].cells} cells (${opts.target}, ${results[top].seconds.toFixed(1)} s)`);
+        const r = await orUserError(() => synthesize(files, top, target));
+        const result = { cells: flatCells(r, top), seconds: (performance.now() - t0) / 1000, cellsByType: r.modules[top].cellsByType };
+        if (opts.json) console.log(JSON.stringify({ archId: ir.archId, target, modules: { [top]: result } }));
+        else console.log(`${top}: ${result.cells} cells (${target}, ${result.seconds.toFixed(1)} s)`);
+        return;
       }
-      if (opts.json) console.log(JSON.stringify({ archId: ir.archId, target: opts.target, modules: results }));
+      const log = opts.json ? undefined : (line: string) => process.stderr.write(`synth  ${line}\n`);
+      const report = await orUserError(() => synthArray(ir, { target, cacheDir: opts.cache ? undefined : null, log }));
+      console.log(opts.json ? JSON.stringify(report) : formatArrayReport(report));
     });
 }
