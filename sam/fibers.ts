@@ -115,3 +115,9 @@ export function replay(where: string, ref: Stream, repsig: Stream, names = { par
   out.push('D');
   return out;
 }
+
+/** The position (crd index) of every coordinate a writer stores, stops and D as in its input: the written level's refs. */
+export function writtenRefs(crdIn: Stream): Stream {
+  let n = 0;
+  return crdIn.map((t) => (typeof t === 'number' ? n++ : t));
+}

@@ -8,11 +8,10 @@
 import { randInt } from '../../base/prng.ts';
 import { definePrimitive } from '../prim-def.ts';
 import { mapData, randomLevel, randomParent } from '../random.ts';
-import { scanLevel } from '../fibers.ts';
+import { scanLevel, writtenRefs } from '../fibers.ts';
 import { checkNonNegative, checkStream, childFibers, fail, parentItems } from '../stream.ts';
 import type { Stream } from '../tokens.ts';
 import { segCrdFields } from './mem-fields.ts';
-import { writtenRefs } from './level-writer.ts';
 
 export interface ScatterLevelConfig {
   /** Positions of the parent level: seg has one more entry. */

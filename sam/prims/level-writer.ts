@@ -1,6 +1,7 @@
 /** Level writer (SAM CompressWrScan): a MEM tile builds seg/crd of an output level from a crd stream. */
 import { chance } from '../../base/prng.ts';
 import { definePrimitive } from '../prim-def.ts';
+import { writtenRefs } from '../fibers.ts';
 import { randomCrd } from '../random.ts';
 import { checkNonNegative, checkStream, fail } from '../stream.ts';
 import { isStop, type Stream } from '../tokens.ts';
@@ -41,12 +42,6 @@ export function levelWriter(crdIn: Stream, opts: { dropEmpty?: boolean } = {}): 
     }
   }
   return { seg, crd };
-}
-
-/** The position (crd index) of every coordinate written, stops and D as in the input: the level's refs. */
-export function writtenRefs(crdIn: Stream): Stream {
-  let n = 0;
-  return crdIn.map((t) => (typeof t === 'number' ? n++ : t));
 }
 
 export interface WriterConfig {
