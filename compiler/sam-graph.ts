@@ -248,7 +248,7 @@ export function buildSamGraph(k: Kernel, opts: SamGraphOptions): SamGraph {
   const opName = { '+': 'add', '-': 'sub', '*': 'mul' } as const;
   let droppedInnermost: PortRef | null = null;
   /** The innermost output level's coordinates when a spacc produced them, and whether a fiber may be empty. */
-  let accumulated: { crd: PortRef; mayBeEmpty: boolean } | null = null;
+  let accumulated: { crd: PortRef; mayBeEmpty: boolean; mid?: PortRef } | null = null;
 
   /** Re-aligns sums that line up with u's level (plus a spurious 0 per empty fiber) to `target` (u's crd, or a crd-drop of it). */
   const alignSums = (sums: PortRef, u: string, target: PortRef): PortRef => {
@@ -303,6 +303,24 @@ export function buildSamGraph(k: Kernel, opts: SamGraphOptions): SamGraph {
       }
     }
     let mayBeEmpty = info(j).mayBeEmpty || plan.after.some((r) => info(r).mayBeEmpty);
+    if (plan.mid) {
+      // Two late variables (i, j): two-level accumulators, one per summed variable before i.
+      let mid = info(plan.mid).crd;
+      for (const r of [...plan.before].reverse()) {
+        const id = b.add('spacc2', { dataWidth: w, midSize: k.dims[plan.mid], innerSize: k.dims[j] }, `spacc2 ${r} into ${plan.mid},${j}`, { indexVar: r });
+        b.connect(info(r).crd, id, 'in_crd_outer', 'crd');
+        b.connect(mid, id, 'in_crd_mid', 'crd');
+        b.connect(crd, id, 'in_crd_inner', 'crd');
+        b.connect(x, id, 'in_val', 'val');
+        mid = b.out(id, 'out_crd_mid');
+        crd = b.out(id, 'out_crd_inner');
+        x = b.out(id, 'out_val');
+        mayBeEmpty ||= info(r).mayBeEmpty || info(plan.mid).mayBeEmpty;
+      }
+      if (s !== root) throw new Error('sam-graph: a spacc sum must be the whole right-hand side');
+      accumulated = { crd, mayBeEmpty, mid };
+      return x;
+    }
     for (const r of [...plan.before].reverse()) {
       const id = b.add('spacc', { dataWidth: w, innerSize: k.dims[j] }, `spacc ${r} into ${j}`, { indexVar: r });
       b.connect(info(r).crd, id, 'in_crd_outer', 'crd');
@@ -389,9 +407,12 @@ export function buildSamGraph(k: Kernel, opts: SamGraphOptions): SamGraph {
     crds[lv.length - 1] = droppedInnermost;
     dropped[lv.length - 1] = true;
   }
-  const acc = accumulated as { crd: PortRef; mayBeEmpty: boolean } | null;
+  const acc = accumulated as { crd: PortRef; mayBeEmpty: boolean; mid?: PortRef } | null;
   if (acc) crds[lv.length - 1] = acc.crd;
-  const mayBeEmpty = (l: number) => (acc && l === lv.length - 1 ? acc.mayBeEmpty : info(lv[l]).mayBeEmpty);
+  if (acc?.mid) crds[lv.length - 2] = acc.mid;
+  // A two-level accumulator emits an i only with j's under it; the group as a whole may be empty.
+  const mayBeEmpty = (l: number) =>
+    acc && l === lv.length - 1 ? (acc.mid ? false : acc.mayBeEmpty) : acc?.mid && l === lv.length - 2 ? acc.mayBeEmpty : info(lv[l]).mayBeEmpty;
   // Drop coordinates only of compressed levels whose compressed child may be empty: a dense level keeps
   // every coordinate, and an empty fiber below a dense level is padding.
   for (let l = lv.length - 2; l >= 0; l--) {

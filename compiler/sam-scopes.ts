@@ -17,8 +17,10 @@
  * level. v is then iterated inside the Sum's body (its *physical* scope, so the
  * variable above it is the last summed one before it); summed variables after
  * v are reduced first, those before v are accumulated by one accumulator each,
- * innermost first. Two or more late variables (the outer product, order k,i,j)
- * would need a multi-level accumulator (SAM SpAcc2): refused.
+ * innermost first. Two late variables u, v (the outer product, order k,i,j)
+ * are accumulated by the two-level accumulator (SAM SpAcc2) under the same
+ * conditions, when u, v are the two innermost output levels and no summed
+ * variable lies between them; three or more are refused.
  */
 import { accessToString, type Access } from '../lang/parse.ts';
 import type { ReducedExpr, Sum } from '../lang/reductions.ts';
@@ -33,10 +35,12 @@ export interface Leaf {
   readonly levelVars: readonly string[];
 }
 
-/** How a Sum with a late variable is accumulated (see the file comment). */
+/** How a Sum with late variables is accumulated (see the file comment). */
 export interface SpaccPlan {
-  /** The late variable: kept, iterated inside the summed variables in `before`. */
+  /** The (last) late variable: kept, iterated inside the summed variables in `before`. */
   readonly inner: string;
+  /** With two late variables: the first, the output level above `inner` (a two-level accumulator). */
+  readonly mid?: string;
   /** Summed variables before `inner`, in loop order: one accumulator each, last first. */
   readonly before: readonly string[];
   /** Summed variables after `inner`, in loop order: reduced first, innermost first. */
@@ -124,24 +128,38 @@ export function analyseScopes(k: Kernel, reduced: ReducedExpr): Scopes {
     const instead =
       `order the loops with ${r} after ${late.join(',')}, changing formats to stay concordant ` +
       `(SpMSpM: the inner product, order i,j,k with the second matrix stored ss:1,0)`;
-    if (late.length > 1) {
+    if (late.length > 2) {
       fail(
-        `${why} into a ${late.length}-level result needs a ${late.length}-level sparse accumulator${late.length === 2 ? ' (SAM SpAcc2)' : ''}, which the primitive set lacks ` +
-          `(the sparse accumulator merges one level: at most one variable it does not sum may be iterated inside the summed ones); ${instead}`,
+        `${why} into a ${late.length}-level result needs a ${late.length}-level sparse accumulator, which the primitive set lacks ` +
+          `(the sparse accumulators merge one or two levels: at most two variables they do not sum may be iterated inside the summed ones); ${instead}`,
       );
     }
-    const v = late[0];
-    const lastLevel = k.output.levelVars[k.output.levelVars.length - 1];
-    if (scope.get(v) !== s || v !== lastLevel) {
+    const v = late[late.length - 1];
+    const u = late.length === 2 ? late[0] : undefined;
+    const outLevels = k.output.levelVars;
+    const kept = u === undefined ? [v] : [u, v];
+    const innermost = outLevels.slice(-kept.length).join(',') === kept.join(',');
+    if (scope.get(v) !== s || !innermost) {
       fail(
         `${why} needs a sparse accumulator, which the graph builder uses only when the sum is the whole right-hand side ` +
-          `(after moving sums through products) and ${v} is the innermost level of the output${v !== lastLevel ? ` (it is ${lastLevel ?? 'none'})` : ''}; ${instead}`,
+          `(after moving sums through products) and ${kept.join(',')} ${kept.length === 1 ? 'is the innermost level' : 'are the two innermost levels'} of the output` +
+          `${!innermost ? ` (they are ${outLevels.slice(-kept.length).join(',') || 'none'})` : ''}; ${instead}`,
       );
     }
-    accumulators.set(s, { inner: v, before: summed.filter((x) => pos.get(x)! < pos.get(v)!), after: summed.filter((x) => pos.get(x)! > pos.get(v)!) });
+    if (u !== undefined && summed.some((x) => pos.get(x)! > pos.get(u)! && pos.get(x)! < pos.get(v)!)) {
+      fail(`${why} with a summed variable between ${u} and ${v} is not supported by the two-level accumulator; ${instead}`);
+    }
+    const firstKept = u ?? v;
+    accumulators.set(s, {
+      inner: v, ...(u === undefined ? {} : { mid: u }),
+      before: summed.filter((x) => pos.get(x)! < pos.get(firstKept)!), after: summed.filter((x) => pos.get(x)! > pos.get(v)!),
+    });
   }
   // A accumulated variable is iterated inside the summed ones: its physical scope is the Sum's body.
-  for (const [s, plan] of accumulators) scope.set(plan.inner, s.body);
+  for (const [s, plan] of accumulators) {
+    scope.set(plan.inner, s.body);
+    if (plan.mid) scope.set(plan.mid, s.body);
+  }
 
   const parentVar = (v: string): string | null => {
     const sv = scope.get(v)!;

@@ -41,10 +41,11 @@ export const GUSTAVSON: KernelCase = {
 
 /**
  * Kernels whose loop order sums a variable outside a kept one, so their graph
- * uses the sparse accumulator (SAM SpAcc1, a MEM tile mode).
+ * uses a sparse accumulator (SAM SpAcc1, or SpAcc2 for the outer product; MEM tile modes).
  */
 export const SPACC_TABLE: readonly KernelCase[] = [
   GUSTAVSON,
+  { name: 'SpMSpM outer product', expr: 'X(i,j)=B(i,k)*C(k,j)', formats: { B: 'ss:1,0', C: 'ss' }, order: ['k', 'i', 'j'], inputs: { B: ['i', 'k'], C: ['k', 'j'] } },
   { name: 'SpMV CSC, c sparse', expr: 'x(i)=B(i,j)*c(j)', formats: { B: 'ss:1,0', c: 's' }, order: ['j', 'i'], inputs: { B: ['i', 'j'], c: ['j'] } },
   { name: 'SpMV CSC, c dense', expr: 'x(i)=B(i,j)*c(j)', formats: { B: 'ss:1,0', c: 'd' }, order: ['j', 'i'], inputs: { B: ['i', 'j'], c: ['j'] } },
   { name: 'MatTransMul, C not transposed', expr: 'x(i)=C(j,i)*d(j)', formats: { C: 'ss' }, order: ['j', 'i'], inputs: { C: ['j', 'i'], d: ['j'] } },

@@ -103,9 +103,12 @@ describe('basalt run --simulator golden', () => {
     expect(tensorDiff(readMtx(out), evaluate('X(i,j)=B(i,k)*C(k,j)', { B, C: readMtx(join(dir, 'in', 'C.mtx')) }, { dataWidth: 16 }))).toBeNull();
   });
 
-  it.concurrent('refuses the outer-product order: it needs a two-level sparse accumulator', async () => {
-    await refused(['--expr', 'X(i,j)=B(i,k)*C(k,j)', '--format', 'B=ss:1,0', '--order', 'k,i,j', '--input', 'B=random:4x4:0.5:1', '--input', 'C=random:4x4:0.5:2'],
-      /sums over k outside the loop over i,j.*2-level sparse accumulator/);
+  it.concurrent('refuses, before simulating, an outer product larger than the two-level accumulator', async () => {
+    const r = await basalt(['--preset', 'tiny', '--expr', 'X(i,j)=B(i,k)*C(k,j)', '--format', 'B=ss:1,0', '--order', 'k,i,j', '--input', 'B=random:20x4:0.5:1', '--input', 'C=random:4x20:0.5:2']);
+    expect(r.exitCode).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trim()).toMatch(/the two-level sparse accumulator holds 256 entries, the result needs 20 rows x 32 \(20 columns, rounded up to a power of two\) = 640: use --set accWidth=1024 with --set memDepth=1024/);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
   });
 
   it.concurrent('refuses, before simulating, a row wider than the sparse accumulator', async () => {

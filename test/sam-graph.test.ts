@@ -48,9 +48,9 @@ describe('every kernel of the table', () => {
       for (const r of g.roots) driven.set(`${r.node}.${r.port}`, (driven.get(`${r.node}.${r.port}`) ?? 0) + 1);
       for (const n of g.nodes) for (const p of needed(n)) expect(driven.get(`${n.id}.${p}`), `${n.label}.${p}`).toBe(1);
       expect([...driven.keys()].every((k) => g.nodes.some((n) => needed(n).some((p) => `${n.id}.${p}` === k)))).toBe(true);
-      for (const n of g.nodes) expect(n.tile).toBe(['level-scanner', 'level-writer', 'value-array', 'value-writer', 'spacc'].includes(n.prim) ? 'mem' : 'pe');
+      for (const n of g.nodes) expect(n.tile).toBe(['level-scanner', 'level-writer', 'level-scatter', 'value-array', 'value-writer', 'value-scatter', 'spacc', 'spacc2'].includes(n.prim) ? 'mem' : 'pe');
       // Only the kernels that sum outside a kept loop use the (golden-only) sparse accumulator.
-      expect(g.nodes.some((n) => n.prim === 'spacc')).toBe(SPACC_TABLE.includes(c));
+      expect(g.nodes.some((n) => n.prim === 'spacc' || n.prim === 'spacc2')).toBe(SPACC_TABLE.includes(c));
       const t = tileCounts(g);
       expect(t.pe + t.mem).toBe(g.nodes.length);
       // Plain data: survives JSON, and holds no tensor contents (bound at run time).
@@ -204,10 +204,17 @@ describe('refusals name the construct the primitives lack', () => {
     expect((err as Error).message).not.toContain('\n');
   };
 
-  it('outer product (k,i,j) needs a two-level sparse accumulator; Gustavson and SpMV over CSC build', () => {
+  it('outer product (k,i,j) uses the two-level accumulator, three late variables are refused; Gustavson and SpMV over CSC build', () => {
+    const op = build('X(i,j)=B(i,k)*C(k,j)', { B: 'ss:1,0' }, { B: [3, 4], C: [4, 5] }, ['k', 'i', 'j']);
+    const acc = op.nodes.find((n) => n.prim === 'spacc2')!;
+    expect(acc.config).toEqual({ dataWidth: 16, midSize: 3, innerSize: 5 });
+    // Its outputs are the output's two levels and values.
+    const feed = (node: string, port: string) => op.edges.find((e) => e.to.node === node && e.to.port === port)!.from;
+    expect(feed(op.output.levels[1].kind === 's' ? op.output.levels[1].writer : '', 'in_crd')).toEqual({ node: acc.id, port: 'out_crd_inner' });
+    expect(feed(op.output.values, 'in_val')).toEqual({ node: acc.id, port: 'out_val' });
     refuse(
-      () => build('X(i,j)=B(i,k)*C(k,j)', { B: 'ss:1,0' }, { B: [3, 4], C: [4, 5] }, ['k', 'i', 'j']),
-      /sums over k outside the loop over i,j.*2-level sparse accumulator \(SAM SpAcc2\), which the primitive set lacks/,
+      () => build('X(i,j,k)=B(i,j,l)*C(k,l)', { B: 'sss:2,0,1', C: 'ss:1,0' }, { B: [2, 3, 4], C: [5, 4] }, ['l', 'i', 'j', 'k']),
+      /sums over l outside the loop over i,j,k.*3-level sparse accumulator, which the primitive set lacks/,
     );
     expect(() => graphOf(GUSTAVSON, { i: 3, j: 4, k: 5 })).not.toThrow();
     expect(() => build('x(i)=B(i,j)*c(j)', { B: 'ss:1,0' }, { B: [3, 4], c: [4] })).not.toThrow();

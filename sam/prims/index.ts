@@ -18,6 +18,7 @@ import { valueWriterPrim } from './value-writer.ts';
 import { spaccPrim } from './spacc.ts';
 import { levelScatterPrim } from './level-scatter.ts';
 import { valueScatterPrim } from './value-scatter.ts';
+import { spacc2Prim } from './spacc2.ts';
 
 const PRIMS = {
   alu: aluPrim,
@@ -35,6 +36,7 @@ const PRIMS = {
   spacc: spaccPrim,
   'level-scatter': levelScatterPrim,
   'value-scatter': valueScatterPrim,
+  spacc2: spacc2Prim,
 } as const;
 
 export type PrimName = keyof typeof PRIMS;

@@ -72,6 +72,7 @@ export const levelScatterPrim = definePrimitive<ScatterLevelConfig>({
     encode: (c, ctx) => ({ seg_base: ctx.reserve('seg'), crd_base: ctx.reserve('crd'), seg_fill: c.parentPositions }),
     check: (c, a) => (c.parentPositions >= 2 ** a.dataWidth ? `${c.parentPositions} parent positions do not fit the ${a.dataWidth}-bit datapath` : undefined),
     sramA: 'write',
-    latency: 3,
+    // Measured: at most 0 beyond the bound on 600 random cases; one for the input buffer.
+    latency: 1,
   },
 });

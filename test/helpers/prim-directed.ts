@@ -80,7 +80,23 @@ const scatterLevel = (name: string, parentPositions: number, pos: string, crd: s
 const scatterVals = (name: string, positions: number, pos: string, val: string, vals: number[]) =>
   dc('value-scatter', name, { positions }, { in_pos: pos, in_val: val }, { vals: arr(vals) });
 
+const acc2 = (name: string, midSize: number, innerSize: number, ins: [string, string, string, string], outs: [string, string, string]) =>
+  dc('spacc2', name, { dataWidth: 16, midSize, innerSize }, { in_crd_outer: ins[0], in_crd_mid: ins[1], in_crd_inner: ins[2], in_val: ins[3] },
+    { out_crd_mid: outs[0], out_crd_inner: outs[1], out_val: outs[2] });
+
 export const DIRECTED: Partial<Record<PrimName, DirectedCase[]>> = {
+  spacc2: [
+    // B(k,i): k0 has i 0, 2; k1 has i 2. C(k,j): k0 has j 1, 3; k1 has j 3. X(2,3) = 40 + 15.
+    acc2('the outer product of two k', 3, 4, ['0, 1, S0, D', '0, 2, S0, 2, S1, D', '1, 3, S0, 1, 3, S1, 3, S2, D', '10, 20, S0, 20, 40, S1, 15, S2, D'],
+      ['0, 2, S0, D', '1, 3, S0, 1, 3, S1, D', '10, 20, S0, 20, 55, S1, D']),
+    acc2('rows in order, entries merged across k', 3, 7, ['0, 1, S0, D', '0, 2, S0, 0, S1, D', '5, S0, 1, S1, 5, 6, S2, D', '1, S0, 2, S1, 3, 4, S2, D'],
+      ['0, 2, S0, D', '5, 6, S0, 1, S1, D', '4, 4, S0, 2, S1, D']),
+    acc2('a row with only empty fibers is left out', 2, 3, ['0, S0, D', '0, 1, S1, D', 'S0, 2, S2, D', 'S0, 7, S2, D'], ['1, S0, D', '2, S1, D', '7, S1, D']),
+    acc2('a cancelled sum stays as 0', 1, 2, ['0, 1, S0, D', '0, S0, 0, S1, D', '1, S1, 1, S2, D', '5, S1, -5, S2, D'], ['0, S0, D', '1, S1, D', '0, S1, D']),
+    acc2('two outer fibers, deeper stops', 2, 4, ['0, S0, 1, S1, D', '1, S1, 0, S2, D', '0, S2, 3, S3, D', '4, S2, 6, S3, D'], ['1, S0, 0, S1, D', '0, S1, 3, S2, D', '4, S1, 6, S2, D']),
+    acc2('an empty group (lone stops)', 1, 1, ['S0, D', 'S1, D', 'S2, D', 'S2, D'], ['S0, D', 'S1, D', 'S1, D']),
+    acc2('nothing', 1, 1, ['D', 'D', 'D', 'D'], ['D', 'D', 'D']),
+  ],
   'level-scatter': [
     // CSR rows 1 and 3 of 5 hold coordinates: rows 0, 2 and 4 become empty fibers.
     scatterLevel('rows placed by position, gaps and the tail filled', 5, '1, 3, S0, D', '0, 2, S0, 1, S1, D', [0, 0, 2, 2, 3, 3], [0, 2, 1]),
