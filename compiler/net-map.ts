@@ -57,7 +57,7 @@ export function portLabel(g: SamGraph, p: PortRef): string {
   return `${p.node} '${n?.label ?? '?'}'.${p.port}`;
 }
 
-/** `n3 'scan B.j (s)'.out_crd -> n5 'intersect j'.crd_a` */
+/** `n3 'scan B.j (s)'.out_crd -> n5 'mul'.val_a` */
 export const edgeLabel = (g: SamGraph, e: GraphEdge): string => `${portLabel(g, e.from)} -> ${portLabel(g, e.to)}`;
 
 /** A net to some of its sinks: `from -> to` for one sink, `from -> {to1, to2}` for several. */

@@ -14,8 +14,9 @@ import { debugRun, wordText, type DebugRun, type NodeState } from './debug.ts';
 
 /**
  * Default cycle limit: a generous multiple of the golden model's ideal bound (the most tokens on
- * any one stream) plus a constant for pipeline latency. Measured on the kernel table, runs take
- * 1-4 x idealCycles.
+ * any one stream) plus a constant for pipeline latency. Measured on every kernel of the table and
+ * the accumulator kernels (dims 5-8, densities 0.3-0.9, default array): 1.2-6.7 x idealCycles,
+ * the high ratios on the smallest kernels, where the path latency dominates.
  */
 export const CYCLE_LIMIT_FACTOR = 20;
 export const CYCLE_LIMIT_SLACK = 10_000;
