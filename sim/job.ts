@@ -3,8 +3,9 @@
  * drivers (templates/tb_main.cpp.hbs for the array, tb_core.cpp.hbs for a core
  * harness; both share templates/_tb_common.cpp.hbs), its runner, and the
  * parser of what the driver writes back. The array driver takes the config /
- * memory / start / run_* commands, the core harness case / field / readback /
- * run; both take sources and sinks.
+ * memory / start / run_* commands (and, built as the debug model, probe /
+ * sample), the core harness case / field / readback / run; both take sources
+ * and sinks.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
