@@ -61,7 +61,6 @@ export interface StallReport {
 
 const KIND_ORDER: Record<StallKind, number> = { lost: 0, held: 1, waiting: 2 };
 
-
 /** Every stuck place of a debug run that hit its limit: broken routes first, then the rest in the graph's topological order. */
 export function stallReport(ir: HardwareIR, m: MappedKernel, run: DebugRun): StallReport {
   const g = m.graph;

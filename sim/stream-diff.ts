@@ -49,7 +49,6 @@ export function expectedEdgeTokens(original: SamGraph, golden: GraphRun, mapped:
   });
 }
 
-
 /** First index where `got` differs from `want`; an incomplete run compares only what it recorded. */
 function firstDifference(want: readonly number[], got: readonly number[], complete: boolean): number {
   const n = Math.min(want.length, got.length);
