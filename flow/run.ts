@@ -16,6 +16,9 @@ import { evaluate } from '../golden/reference.ts';
 import { runGraph } from '../golden/run-graph.ts';
 import { accesses, parseExpression } from '../lang/parse.ts';
 import { runOnRtl } from '../sim/run-kernel.ts';
+import { parseMaxCycles } from '../sim/stall.ts';
+import { formatStreamDiff, type StreamDiff } from '../sim/stream-diff.ts';
+import { checkTracePath } from '../sim/trace.ts';
 import { checkOutputPath, fileKind, loadInput, parseInputOptions, tensorText, writeAllOrNothing } from './run-io.ts';
 
 export const SIMULATORS = ['verilator', 'icarus', 'golden'] as const;
@@ -31,6 +34,10 @@ export interface RunRequest {
   readonly output?: string;
   readonly dumpInputs?: string;
   readonly simulator: string;
+  /** Cycle limit of an RTL run (default: a multiple of the golden model's idealCycles); hitting it throws a StallError. */
+  readonly maxCycles?: string;
+  /** Waveform of the RTL run: a .fst or .vcd file. */
+  readonly trace?: string;
   /** Progress lines (model builds); default: none. */
   readonly log?: (line: string) => void;
 }
@@ -42,6 +49,11 @@ export async function executeRun(req: RunRequest) {
     throw new UserError(`--simulator '${req.simulator}' is not one of ${SIMULATORS.join(', ')}`);
   }
   const simulator = req.simulator as Simulator;
+  const maxCycles = req.maxCycles === undefined ? undefined : parseMaxCycles(req.maxCycles);
+  if (simulator === 'golden' && (maxCycles !== undefined || req.trace !== undefined)) {
+    throw new UserError(`${maxCycles !== undefined ? '--max-cycles' : '--trace'} needs an RTL simulator (--simulator verilator), not the golden model`);
+  }
+  if (req.trace !== undefined) checkTracePath(req.trace);
 
   // Everything the user gave is checked before anything runs or is written.
   const assignment = parseExpression(req.expr);
@@ -62,10 +74,14 @@ export async function executeRun(req: RunRequest) {
   let output = golden.output;
   let cycles = golden.idealCycles;
   let sim = { seconds: 0, cyclesPerSecond: 0 };
+  let limit: number | null = null;
+  let streamDiff: StreamDiff | null = null;
   if (simulator !== 'golden') {
-    const r = await runOnRtl({ spec, kernel, graph, inputs, simulator, golden, log: req.log });
+    const r = await runOnRtl({ spec, kernel, graph, inputs, simulator, golden, log: req.log, ...(maxCycles !== undefined ? { maxCycles } : {}), ...(req.trace !== undefined ? { trace: req.trace } : {}) });
     output = r.output;
     cycles = r.cycles;
+    limit = r.maxCycles;
+    streamDiff = r.streamDiff ?? null;
     sim = { seconds: r.simSeconds, cyclesPerSecond: r.simSeconds > 0 ? r.simCycles / r.simSeconds : 0 };
   }
   const reference = evaluate(kernel.assignment, inputs, { dataWidth: w, outputShape: kernel.output.shape });
@@ -95,6 +111,10 @@ export async function executeRun(req: RunRequest) {
     simulator,
     nnz,
     diff,
+    /** The first SAM graph edge whose tokens differ from the golden model's (RTL runs whose output differs). */
+    streamDiff,
+    maxCycles: limit,
+    trace: req.trace ?? null,
     order: kernel.order,
     formats: Object.fromEntries(kernel.tensors.map((t) => [t.name, t.format.text])),
     dataWidth: w,
@@ -104,7 +124,8 @@ export async function executeRun(req: RunRequest) {
   const summary =
     `${req.expr}  order ${kernel.order.join(',')}  graph ${graph.nodes.length} nodes (${tiles.pe} PE, ${tiles.mem} MEM)\n` +
     `${simulator}: ${cycles} cycles (ideal ${golden.idealCycles}), output nnz ${nnz}, ${diff === null ? 'matches the reference' : 'DIFFERS from the reference'}` +
-    `${req.output !== undefined ? `, written to ${req.output}` : ''}\n`;
+    `${req.output !== undefined ? `, written to ${req.output}` : ''}\n` +
+    `${streamDiff ? `${formatStreamDiff(streamDiff)}\n` : ''}${req.trace !== undefined ? `waveform written to ${req.trace}\n` : ''}`;
   return { report, summary };
 }
 

@@ -9,7 +9,7 @@ import { bitsFor, slice } from '../base/bits.ts';
 import { SIDES } from './topology.ts';
 import { TILE_KINDS } from './cores.ts';
 import { coreContext, primContext, primModules } from './core-context.ts';
-import { ADDRESS_INDEX_SHIFT, type HardwareIR } from './ir.ts';
+import { ADDRESS_INDEX_SHIFT, CLEAR_ADDRESS, type HardwareIR } from './ir.ts';
 import type { RNode } from './routing-graph.ts';
 import { renderTemplate } from './render.ts';
 import type { TileKind } from './tile-kind.ts';
@@ -102,6 +102,8 @@ export interface TopContext extends Base {
   readonly io: readonly { k: number }[];
   readonly memTiles: readonly { id: number; name: string }[];
   readonly doneList: string;
+  /** Verilog literal of the array-clear address. */
+  readonly clearAddress: string;
 }
 
 /** The array top, wired as the routing graph says: each tile input from the node that `feeds` it. */
@@ -151,6 +153,7 @@ function topContext(ir: HardwareIR, base: Base, hasMem: (kind: string) => boolea
     io: ir.graph.io.map((p) => ({ k: p.index })),
     memTiles: tiles.filter((t) => t.hasMem).map((t) => ({ id: t.id, name: t.name })),
     doneList: tiles.map((t) => `${t.name}_done`).join(', '),
+    clearAddress: `32'h${CLEAR_ADDRESS.toString(16).padStart(8, '0')}`,
   };
 }
 

@@ -38,6 +38,12 @@ export function buildIR(spec: ArchSpec): HardwareIR {
 export const ADDRESS_INDEX_SHIFT = 16;
 export const configAddress = (tile: number, reg: number): number => ((reg << ADDRESS_INDEX_SHIFT) | tile) >>> 0;
 export const memAddress = (tile: number, word: number): number => ((word << ADDRESS_INDEX_SHIFT) | tile) >>> 0;
+/**
+ * The array-clear command: a config write to this address (tile field all ones, which no tile has)
+ * zeroes every config register of every tile and empties every interconnect FIFO in one cycle, as
+ * Onyx's flow writes zeros to every interconnect register between kernels. The data is ignored.
+ */
+export const CLEAR_ADDRESS = 0xffffffff;
 export const decodeAddress = (address: number): { tile: number; index: number } => ({
   tile: address & (2 ** ADDRESS_INDEX_SHIFT - 1),
   index: address >>> ADDRESS_INDEX_SHIFT,

@@ -5,7 +5,7 @@
 import { mkdirSync, renameSync, rmSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve, basename } from 'node:path';
 import type { HardwareIR } from './ir.ts';
-import { ADDRESS_INDEX_SHIFT, configAddress } from './ir.ts';
+import { ADDRESS_INDEX_SHIFT, CLEAR_ADDRESS, configAddress } from './ir.ts';
 import { renderVerilog } from './emit.ts';
 
 export function configMapJson(ir: HardwareIR): object {
@@ -14,6 +14,8 @@ export function configMapJson(ir: HardwareIR): object {
     addressFormat: `address[31:${ADDRESS_INDEX_SHIFT}] = register index, address[${ADDRESS_INDEX_SHIFT - 1}:0] = tile id`,
     dataBits: 32,
     readLatency: ir.cfgReadLatency,
+    clearAddress: `0x${CLEAR_ADDRESS.toString(16).padStart(8, '0')}`,
+    clearDoc: 'a write to clearAddress zeroes every config register of every tile and empties every FIFO (between kernels)',
     kinds: Object.fromEntries(
       Object.values(ir.kinds).map((k) => [
         k.kind,

@@ -10,6 +10,8 @@ missing=()
 for tool in verilator iverilog ccache g++ make; do
   command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
 done
+# zlib headers: Verilator's FST waveform writer (basalt run --trace FILE.fst) links zlib.
+[ -f /usr/include/zlib.h ] || missing+=(zlib1g-dev)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ]; then
     echo "setup: installing ${missing[*]} with apt-get" >&2

@@ -3,8 +3,9 @@
  * drivers (templates/tb_main.cpp.hbs for the array, tb_core.cpp.hbs for a core
  * harness; both share templates/_tb_common.cpp.hbs), its runner, and the
  * parser of what the driver writes back. The array driver takes the config /
- * memory / start / run_* commands, the core harness case / field / readback /
- * run; both take sources and sinks.
+ * memory / start / run_* commands (and, built as the debug model, probe /
+ * sample), the core harness case / field / readback / run; both take sources
+ * and sinks.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,6 +18,11 @@ const hex = (n: number | bigint) => n.toString(16);
 
 export interface SourceSpec { readonly port: number; readonly words: readonly number[]; readonly seed: number; readonly stall: number }
 export interface SinkSpec { readonly port: number; readonly expect: number; readonly seed: number; readonly stall: number }
+
+/** A debug-model probe: signals of one Verilator scope (generator/debug-signals.ts). */
+export interface ProbeSpec { readonly id: number; readonly record: boolean; readonly scope: string; readonly valid: string; readonly ready: string; readonly data: string }
+/** What a probe saw during a run: handshakes, the last token, the cycle of the last one, and every token when recorded. */
+export interface ProbeResult { readonly count: number; readonly last: number; readonly lastCycle: number; readonly words?: number[] }
 
 export class Job {
   private lines: string[] = [];
@@ -43,6 +49,11 @@ export class Job {
   /** stall: probability (0..1) that a source withholds valid / a sink withholds ready on a cycle. */
   source(s: SourceSpec): this { return this.add(`source ${s.port} ${s.seed} ${Math.round(s.stall * 1000)} ${s.words.length} ${s.words.map(hex).join(' ')}`); }
   sink(s: SinkSpec): this { return this.add(`sink ${s.port} ${s.seed} ${Math.round(s.stall * 1000)} ${s.expect}`); }
+  // ---- debug model only (sim/debug.ts) ----
+  /** Counts the handshakes (valid & ready) at a point of the array during the next run_done; `record` keeps every token. */
+  probe(p: ProbeSpec): this { return this.add(`probe ${p.id} ${p.record ? 1 : 0} ${p.scope} ${p.valid} ${p.ready} ${p.data}`); }
+  /** Reads a signal when the next run_done ends. */
+  sample(name: string, scope: string, signal: string): this { return this.add(`sample ${name} ${scope} ${signal}`); }
   text(): string { return this.lines.join('\n') + '\n'; }
   private add(line: string): this {
     this.lines.push(line);
@@ -67,7 +78,10 @@ export interface JobResult {
   readonly memDumps: Map<number, number[]>;
   /** One entry per run_streams: ok flag, cycles, words per sink port, ready/valid violations. */
   readonly streamRuns: { ok: boolean; cycles: number; sinks: Map<number, number[]>; protocol: string[] }[];
-  readonly doneRuns: { ok: boolean; cycles: number }[];
+  /** One entry per run_done; the probes and samples of the debug model, when the job had any. */
+  readonly doneRuns: { ok: boolean; cycles: number; probes: Map<number, ProbeResult>; samples: Map<string, number> }[];
+  /** Every mem_dump in job order (memDumps keeps the last per address). */
+  readonly dumpList: { addr: number; words: number[] }[];
   readonly cases: CaseRun[];
   /** Cycles and wall time of the whole job, and of its run phases only (run_streams, run_done, run). */
   readonly cycles: number;
@@ -90,7 +104,7 @@ const words = (xs: string[]) => xs.map((x) => parseInt(x, 16));
 export function parseResult(text: string, exitCode: number): JobResult {
   const r = {
     cfgReads: new Map<number, number>(), memReads: new Map<number, number>(), memDumps: new Map<number, number[]>(),
-    streamRuns: [] as JobResult['streamRuns'], doneRuns: [] as JobResult['doneRuns'], cases: [] as CaseRun[],
+    streamRuns: [] as JobResult['streamRuns'], doneRuns: [] as JobResult['doneRuns'], dumpList: [] as JobResult['dumpList'], cases: [] as CaseRun[],
     cycles: 0, seconds: 0, runCycles: 0, runSeconds: 0, exitCode,
   };
   // Violations come before the result line of their run or case; sink lines after it.
@@ -101,12 +115,18 @@ export function parseResult(text: string, exitCode: number): JobResult {
     switch (p[0]) {
       case 'cfg': r.cfgReads.set(parseInt(p[1], 16), parseInt(p[2], 16)); break;
       case 'mem': r.memReads.set(parseInt(p[1], 16), parseInt(p[2], 16)); break;
-      case 'memdump': r.memDumps.set(parseInt(p[1], 16), words(p.slice(3))); break;
+      case 'memdump': r.memDumps.set(parseInt(p[1], 16), words(p.slice(3))); r.dumpList.push({ addr: parseInt(p[1], 16), words: words(p.slice(3)) }); break;
       case 'streams': sinks = new Map(); r.streamRuns.push({ ok: p[1] === 'ok' && protocol.length === 0, cycles: Number(p[2]), sinks, protocol }); protocol = []; break;
       case 'case': sinks = new Map(); r.cases.push({ id: Number(p[1]), ok: p[2] === 'ok', cycles: Number(p[3]), sinks, readbacks: [], protocol }); protocol = []; break;
       case 'sink': sinks?.set(Number(p[1]), words(p.slice(3))); break;
       case 'readback': r.cases[r.cases.length - 1]?.readbacks.push(words(p.slice(3))); break;
-      case 'done': r.doneRuns.push({ ok: p[1] === 'ok', cycles: Number(p[2]) }); break;
+      case 'done': r.doneRuns.push({ ok: p[1] === 'ok', cycles: Number(p[2]), probes: new Map(), samples: new Map() }); break;
+      case 'probe': {
+        const w = words(p.slice(6));
+        r.doneRuns[r.doneRuns.length - 1]?.probes.set(Number(p[1]), { count: Number(p[2]), last: parseInt(p[3], 16), lastCycle: Number(p[4]), ...(p[5] === 'w' ? { words: w } : {}) });
+        break;
+      }
+      case 'sample': r.doneRuns[r.doneRuns.length - 1]?.samples.set(p[1], parseInt(p[2], 16)); break;
       case 'protocol': protocol.push(`port ${p[1]} at cycle ${p[2]} of the run: ${p.slice(3).join(' ')}`); break;
       case 'stats': r.cycles = Number(p[2]); r.runCycles = Number(p[4]); r.seconds = Number(p[6]); r.runSeconds = Number(p[8]); break;
       default: break;
@@ -116,14 +136,17 @@ export function parseResult(text: string, exitCode: number): JobResult {
   return r;
 }
 
-/** Runs a job on a built model (array or core harness); a timeout in the job is reported in the result, not thrown. */
-export async function runJob(exe: string, job: Job): Promise<JobResult> {
+/**
+ * Runs a job on a built model (array or core harness); a timeout in the job is reported in the result, not thrown.
+ * `trace`: the waveform file a traced model writes (sim/verilator.ts ModelVariant).
+ */
+export async function runJob(exe: string, job: Job, opts: { trace?: string } = {}): Promise<JobResult> {
   const dir = mkdtempSync(join(tmpdir(), 'basalt-job-'));
   try {
     const jobFile = join(dir, 'job.txt');
     const outFile = join(dir, 'out.txt');
     writeFileSync(jobFile, job.text());
-    const r = await execa(exe, [jobFile, outFile], { reject: false, all: true });
+    const r = await execa(exe, [jobFile, outFile, ...(opts.trace !== undefined ? [opts.trace] : [])], { reject: false, all: true });
     if (r.exitCode !== 0 && r.exitCode !== 1) throw new Error(`simulator failed (exit ${r.exitCode}): ${r.all}`);
     return parseResult(readFileSync(outFile, 'utf8'), r.exitCode ?? 0);
   } finally {

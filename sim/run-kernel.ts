@@ -15,6 +15,10 @@ import { wrapSigned } from '../sam/arith.ts';
 import type { SamGraph } from '../sam/graph.ts';
 import { Job, runJob } from './job.ts';
 import { buildModel } from './verilator.ts';
+import { defaultCycleLimit, stallError } from './stall.ts';
+import { findFirstWrongEdge, type StreamDiff } from './stream-diff.ts';
+import { traceFormat, withTraceFile } from './trace.ts';
+import { tensorDiff } from '../formats/tensor.ts';
 
 export interface RtlRunRequest {
   readonly spec: ArchSpec;
@@ -26,6 +30,10 @@ export interface RtlRunRequest {
   readonly golden?: GraphRun;
   /** Progress lines (model builds); default: none. */
   readonly log?: (line: string) => void;
+  /** Cycle limit of the run (default: defaultCycleLimit of the golden model's idealCycles); hitting it throws a StallError. */
+  readonly maxCycles?: number;
+  /** Write the waveform of the whole job to this .fst or .vcd file (a traced model, built and cached separately). */
+  readonly trace?: string;
 }
 export interface RtlRunResult {
   readonly output: Tensor;
@@ -33,6 +41,10 @@ export interface RtlRunResult {
   /** The simulator's run phase only. */
   readonly simSeconds: number;
   readonly simCycles: number;
+  /** The cycle limit the run had. */
+  readonly maxCycles: number;
+  /** When the output differs from the golden model's: the first SAM graph edge carrying a wrong token (a debug rerun). */
+  readonly streamDiff?: StreamDiff | null;
 }
 
 /** The written arrays of a node, from the memory dumps. */
@@ -74,16 +86,20 @@ export async function runOnRtl(req: RtlRunRequest): Promise<RtlRunResult> {
   const ir = buildIR(req.spec);
   const m = mapKernel(ir, req.graph, req.inputs);
   // The writers' regions must hold the result: sized from the golden run before simulating.
-  checkOutputFits(m, (req.golden ?? runGraph(req.graph, req.inputs)).fibertree);
-  const model = await buildModel(ir, { log: req.log });
+  const golden = req.golden ?? runGraph(req.graph, req.inputs);
+  checkOutputFits(m, golden.fibertree);
+  const model = await buildModel(ir, { log: req.log, ...(req.trace !== undefined ? { variant: { trace: traceFormat(req.trace) } } : {}) });
   const job = new Job();
   for (const [a, w] of m.memImage) job.memWrite(a, w);
   job.bitstream(m.words);
-  const limit = 200_000 + 200 * m.memImage.length;
+  const limit = req.maxCycles ?? defaultCycleLimit(golden.idealCycles);
   job.start().runDone(limit);
   for (const w of m.written.values()) for (const r of Object.values(w.arrays)) job.memDump(memAddress(w.tile, r.base), r.capacity);
-  const res = await runJob(model.exe, job);
+  const res = await withTraceFile(req.trace, (trace) => runJob(model.exe, job, { trace }));
   const done = res.doneRuns[0];
-  if (!done?.ok) throw new CapacityError(`the array did not finish: no 'done' within ${done?.cycles ?? limit} cycles (a stream stalled)`);
-  return { output: readOutput(ir, m, res.memDumps), cycles: done.cycles, simSeconds: res.runSeconds, simCycles: res.runCycles };
+  if (!done) throw new CapacityError(`the array did not finish: the simulator stopped before 'done' (exit ${res.exitCode})`);
+  if (!done.ok) throw await stallError(ir, m, limit, req.log);
+  const output = readOutput(ir, m, res.memDumps);
+  const streamDiff = tensorDiff(output, golden.output) === null ? undefined : await findFirstWrongEdge(ir, m, req.graph, golden, { maxCycles: limit, log: req.log });
+  return { output, cycles: done.cycles, simSeconds: res.runSeconds, simCycles: res.runCycles, maxCycles: limit, ...(streamDiff !== undefined ? { streamDiff } : {}) };
 }

@@ -12,6 +12,7 @@ import { execa, execaSync } from 'execa';
 import { ADDRESS_INDEX_SHIFT, type HardwareIR } from '../generator/ir.ts';
 import { renderVerilog } from '../generator/emit.ts';
 import { renderTemplate } from '../generator/render.ts';
+import { debugVerilatorConfig } from '../generator/debug-signals.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const cacheDir = () => process.env.BASALT_CACHE ?? join(ROOT, '.cache', 'verilator');
@@ -42,21 +43,44 @@ export interface ModelSources {
   readonly driver: string;
   /** Modules Verilator must keep as shared code rather than inline per instance. */
   readonly noInline?: readonly string[];
+  /** More Verilator flags (e.g. --trace-fst) and Verilator config lines (e.g. public_flat_rd). */
+  readonly flags?: readonly string[];
+  readonly config?: readonly string[];
 }
 
-function renderDriver(ir: HardwareIR): string {
+/**
+ * Which array model: the fast one (default), a debug one whose routing-node signals are public
+ * (probes and samples, sim/debug.ts), and/or a traced one (`--trace-fst` or `--trace`). Each
+ * variant is its own build with its own cache entry; the fast model is the same build as ever.
+ */
+export interface ModelVariant {
+  readonly debug?: boolean;
+  readonly trace?: TraceFormat;
+}
+export type TraceFormat = 'fst' | 'vcd';
+
+function renderDriver(ir: HardwareIR, v: ModelVariant = {}): string {
   return renderTemplate('tb_main.cpp.hbs', {
     generatorVersion: ir.generatorVersion, archId: ir.archId, addressIndexShift: ADDRESS_INDEX_SHIFT, nio: ir.graph.io.length,
     io: ir.graph.io.map((p) => ({ k: p.index })), memReadLatency: ir.memReadLatency, cfgReadLatency: ir.cfgReadLatency,
+    debug: v.debug === true, traceFormat: v.trace ?? false, traceClass: v.trace === 'fst' ? 'Fst' : 'Vcd',
   });
 }
 
+/** Cache-name suffix of a variant: '' for the fast model. */
+const variantSuffix = (v: ModelVariant) => `${v.debug ? '-debug' : ''}${v.trace ? `-trace-${v.trace}` : ''}`;
+
 /** The array model: basalt_top with the job-file driver. */
-export function buildModel(ir: HardwareIR, opts: { log?: (s: string) => void } = {}): Promise<Model> {
+export function buildModel(ir: HardwareIR, opts: { log?: (s: string) => void; variant?: ModelVariant } = {}): Promise<Model> {
+  const v = opts.variant ?? {};
   // Tiles stay un-inlined: one copy of the tile code serves all instances, so
   // the per-cycle code of a large array fits the CPU caches (measured: the
   // default array runs an order of magnitude faster than fully inlined).
-  return buildVerilatorModel({ name: ir.archId, files: renderVerilog(ir), top: 'basalt_top', driver: renderDriver(ir), noInline: ['basalt_pe_tile', 'basalt_mem_tile'] }, opts);
+  return buildVerilatorModel({
+    name: `${ir.archId}${variantSuffix(v)}`, files: renderVerilog(ir), top: 'basalt_top', driver: renderDriver(ir, v), noInline: ['basalt_pe_tile', 'basalt_mem_tile'],
+    ...(v.debug ? { config: debugVerilatorConfig() } : {}),
+    ...(v.trace ? { flags: [v.trace === 'fst' ? '--trace-fst' : '--trace'] } : {}),
+  }, opts);
 }
 
 let toolchainId: string | undefined;
@@ -71,8 +95,9 @@ export async function buildVerilatorModel(src: ModelSources, opts: { log?: (s: s
   const h = createHash('sha256');
   const vnames = [...src.files.keys()].filter((n) => n.endsWith('.v')).sort();
   for (const n of vnames) h.update(n).update('\0').update(src.files.get(n)!).update('\0');
-  const vlt = ['`verilator_config', ...(src.noInline ?? []).map((m) => `no_inline -module "${m}"`)].join('\n') + '\n';
-  h.update(src.top).update(src.driver).update(VERILATOR_FLAGS.join(' ')).update(vlt).update(toolchain());
+  const vlt = ['`verilator_config', ...(src.noInline ?? []).map((m) => `no_inline -module "${m}"`), ...(src.config ?? [])].join('\n') + '\n';
+  const flags = [...VERILATOR_FLAGS, ...(src.flags ?? [])];
+  h.update(src.top).update(src.driver).update(flags.join(' ')).update(vlt).update(toolchain());
   const dir = join(cacheDir(), `${src.name}-${h.digest('hex').slice(0, 12)}`);
   const exeName = `V${src.top}`;
   const exe = join(dir, 'obj', exeName);
@@ -90,7 +115,7 @@ export async function buildVerilatorModel(src: ModelSources, opts: { log?: (s: s
   const vfiles = vnames.map((n) => join('src', n));
   // flock serialises builds across processes (test workers, helpers, parallel CLI runs);
   // the finished build moves into the cache inside the lock, so a waiter finds it.
-  const verilate = `verilator ${VERILATOR_FLAGS.map((f) => `'${f}'`).join(' ')} --top-module ${src.top} --Mdir obj -o ${exeName} src/control.vlt ${vfiles.join(' ')} src/tb_main.cpp`;
+  const verilate = `verilator ${flags.map((f) => `'${f}'`).join(' ')} --top-module ${src.top} --Mdir obj -o ${exeName} src/control.vlt ${vfiles.join(' ')} src/tb_main.cpp`;
   const cmd = `test -x '${exe}' || { ${verilate} && mv '${tmp}' '${dir}'; }`;
   try {
     await execa('flock', ['-x', LOCK_FILE, 'sh', '-c', cmd], { cwd: tmp, env: { OBJCACHE: existsOnPath('ccache') ? 'ccache' : '' }, all: true });

@@ -5,6 +5,7 @@
  */
 import type { Command } from 'commander';
 import { executeRun, SIMULATORS } from '../../flow/run.ts';
+import { CYCLE_LIMIT_FACTOR, CYCLE_LIMIT_SLACK, formatStallReport, StallError } from '../../sim/stall.ts';
 import { addArchOptions, loadSpec, type ArchOptions } from '../arch-options.ts';
 
 export interface RunOptions extends ArchOptions {
@@ -16,6 +17,8 @@ export interface RunOptions extends ArchOptions {
   output?: string;
   dumpInputs?: string;
   simulator: string;
+  maxCycles?: string;
+  trace?: string;
   json?: boolean;
 }
 
@@ -31,9 +34,22 @@ export function registerRun(program: Command): void {
     .option('--output <file>', 'write the result (.mtx for order 0-2, .tns for order 3+)')
     .option('--dump-inputs <dir>', 'write every input tensor as used')
     .option('--simulator <name>', `${SIMULATORS.join(' | ')}`, 'verilator')
+    .option('--max-cycles <n>', `cycle limit of the RTL run (default: ${CYCLE_LIMIT_FACTOR} x the golden idealCycles + ${CYCLE_LIMIT_SLACK}); hitting it prints a stall report`)
+    .option('--trace <file>', 'write the waveform of the RTL run (.fst or .vcd, for GTKWave / Surfer)')
     .option('--json', 'print one JSON object')
     .action(async (opts: RunOptions) => {
-      const { report, summary } = await executeRun({ ...opts, spec: loadSpec(opts), log: (s) => process.stderr.write(`basalt: ${s}\n`) });
+      let run;
+      try {
+        run = await executeRun({ ...opts, spec: loadSpec(opts), log: (s) => process.stderr.write(`basalt: ${s}\n`) });
+      } catch (err) {
+        if (!(err instanceof StallError)) throw err;
+        // The stall report is the result of this run: on stdout (one JSON object with --json), the reason on stderr.
+        process.stdout.write(opts.json ? JSON.stringify({ match: false, error: err.message, stall: err.report }) + '\n' : formatStallReport(err.report));
+        process.stderr.write(`basalt: ${err.message}\n`);
+        process.exitCode = 1;
+        return;
+      }
+      const { report, summary } = run;
       process.stdout.write(opts.json ? JSON.stringify(report) + '\n' : summary);
       if (!report.match) {
         process.stderr.write(`basalt: ${report.simulator} output differs from the reference: ${report.diff}\n`);
