@@ -20,7 +20,7 @@ const basalt = (...args: string[]) => execa('node', ['bin/basalt.js', ...args], 
 describe('modes and the stream -> core port map', () => {
   it('mode numbers are a contract: appended only', () => {
     expect([...ir.kinds.pe.core.modes]).toEqual(['off', 'pass', 'alu', 'intersect', 'union', 'reduce', 'repeat', 'repeat-sig', 'crd-drop', 'crd-hold']);
-    expect([...ir.kinds.mem.core.modes]).toEqual(['off', 'pass', 'level-scanner', 'level-writer', 'value-array', 'value-writer', 'spacc']);
+    expect([...ir.kinds.mem.core.modes]).toEqual(['off', 'pass', 'level-scanner', 'level-writer', 'value-array', 'value-writer', 'spacc', 'level-scatter', 'value-scatter', 'spacc2']);
   });
 
   it('every RTL primitive has its template, every template a primitive', () => {
@@ -35,7 +35,7 @@ describe('modes and the stream -> core port map', () => {
       expect(ir.kinds[kind].core.outputs).toHaveLength(Math.max(...prims.map((p) => PRIM_PORTS[p].outputs.length)));
     }
     expect(ir.kinds.pe.core.inputs).toEqual(['in0', 'in1', 'in2', 'in3']); // the joiners' two crd/ref pairs
-    expect(ir.kinds.mem.core.outputs).toEqual(['out0', 'out1']); // the scanner's crd and ref
+    expect(ir.kinds.mem.core.outputs).toEqual(['out0', 'out1', 'out2']); // the two-level accumulator's i, j and values
   });
 
   it.each(HARNESS_PRIMS)('%s: every stream of the primitive has a core port of its tile kind', (prim) => {
@@ -59,7 +59,7 @@ describe('modes and the stream -> core port map', () => {
     expect(map.kinds.mem.modePorts['level-scanner']).toEqual({ inputs: { in_ref: 'in0' }, outputs: { out_crd: 'out0', out_ref: 'out1' } });
     const fields = (k: string) => Object.fromEntries(map.kinds[k].registers.flatMap((r) => r.fields).map((f) => [f.name, f.width]));
     expect(fields('pe')).toMatchObject({ mode: 4, op: 5, const: 16, const_en: 1 });
-    expect(fields('mem')).toMatchObject({ mode: 3, root: 1, dense: 1, drop_empty: 1, seg_base: 8, crd_base: 8, dim: 16, val_base: 8 });
+    expect(fields('mem')).toMatchObject({ mode: 4, root: 1, dense: 1, drop_empty: 1, seg_base: 8, crd_base: 8, dim: 16, val_base: 8, seg_fill: 16, jbits: 4 });
     // Fields shared by several modes appear once.
     for (const k of ['pe', 'mem']) expect(new Set(map.kinds[k].registers.flatMap((r) => r.fields).map((f) => f.name)).size).toBe(map.kinds[k].registers.flatMap((r) => r.fields).length);
   });
@@ -107,7 +107,7 @@ describe('basalt prim', () => {
   });
 
   it.each([
-    [['prim', 'transpose', '--cases', '5', '--seed', '1'], /unknown primitive 'transpose' \(known: alu, .*value-writer, spacc\)/],
+    [['prim', 'transpose', '--cases', '5', '--seed', '1'], /unknown primitive 'transpose' \(known: alu, .*value-writer, spacc, level-scatter, value-scatter, spacc2\)/],
     [['prim', 'alu', '--cases', '0', '--seed', '1'], /--cases '0': expected an integer/],
     [['prim', 'alu', '--cases', '2.5', '--seed', '1'], /--cases '2.5'/],
     [['prim', 'alu', '--cases', '5', '--seed', 'abc'], /--seed 'abc'/],
@@ -127,7 +127,7 @@ describe('basalt prim', () => {
     expect(r.exitCode).toBe(1);
     const known = /\(known: ([^)]*)\)/.exec(r.stderr)![1].split(', ').sort();
     expect(known).toEqual([
-      'alu', 'crd-drop', 'crd-hold', 'intersect', 'level-scanner', 'level-writer', 'reduce', 'repeat', 'repeat-sig', 'spacc', 'union', 'value-array', 'value-writer',
+      'alu', 'crd-drop', 'crd-hold', 'intersect', 'level-scanner', 'level-scatter', 'level-writer', 'reduce', 'repeat', 'repeat-sig', 'spacc', 'spacc2', 'union', 'value-array', 'value-scatter', 'value-writer',
     ]);
   });
 });

@@ -1,0 +1,86 @@
+/**
+ * Tile tasks of one mapped kernel in one simulator process: the bitstream is
+ * written once; each batch loads the memory images of up to `copies` tasks
+ * (one per copy of the kernel on the array; an idle copy gets an empty task),
+ * restarts, runs until `done`, and reads back what each task wrote (the
+ * golden run says how much). Memory-port cycles and compute cycles are
+ * counted apart.
+ */
+import { CapacityError } from '../base/errors.ts';
+import { copyNodeId, imageFor, type MappedKernel } from '../compiler/map-kernel.ts';
+import type { Tensor } from '../formats/tensor.ts';
+import { memAddress, type HardwareIR } from '../generator/ir.ts';
+import { outputArrays, type GraphRun } from '../golden/run-graph.ts';
+import { Job, runJob } from './job.ts';
+import { readOutput } from './run-kernel.ts';
+import { defaultCycleLimit } from './stall.ts';
+import { buildModel } from './verilator.ts';
+
+export interface TileTask {
+  readonly inputs: Readonly<Record<string, Tensor>>;
+  readonly golden: GraphRun;
+}
+
+export interface TileBatchRun {
+  /** Each task's output, tile-local. */
+  readonly outputs: Tensor[];
+  readonly loadCycles: number;
+  readonly computeCycles: number;
+  readonly simSeconds: number;
+  readonly simCycles: number;
+}
+
+/** Words of each written region the task fills (golden sizes), per node of the graph. */
+function readSizes(m: MappedKernel, golden: GraphRun): Map<string, Record<string, number>> {
+  const out = new Map<string, Record<string, number>>();
+  for (const n of m.graph.nodes) {
+    const b = n.binding;
+    if (b?.kind !== 'output-level' && b?.kind !== 'output-vals') continue;
+    out.set(n.id, Object.fromEntries(Object.entries(outputArrays(golden.fibertree, b)).map(([a, w]) => [a, w.length])));
+  }
+  return out;
+}
+
+export async function runTileBatches(
+  ir: HardwareIR, m: MappedKernel, tasks: readonly TileTask[], opts: { log?: (line: string) => void; progress?: (done: number, total: number) => void } = {},
+): Promise<TileBatchRun> {
+  const job = new Job();
+  job.bitstream(m.words);
+  const empty = Object.fromEntries(m.graph.inputs.map((b) => [b.tensor, { shape: b.shape, coords: [], values: [] }]));
+  const batches: { task: number; copy: number; sizes: Map<string, Record<string, number>> }[][] = [];
+  for (let first = 0; first < tasks.length; first += m.copies) {
+    const batch: (typeof batches)[number] = [];
+    for (let c = 0; c < m.copies; c++) {
+      const t = first + c < tasks.length ? tasks[first + c] : undefined;
+      for (const [a, w] of imageFor(m, t?.inputs ?? empty, c)) job.memWrite(a, w);
+      if (t) batch.push({ task: first + c, copy: c, sizes: readSizes(m, t.golden) });
+    }
+    const ideal = Math.max(...batch.map((b) => tasks[b.task].golden.idealCycles));
+    job.start().runDone(defaultCycleLimit(ideal) * 2);
+    for (const b of batch) {
+      for (const [node, arrays] of b.sizes) {
+        const w = m.written.get(copyNodeId(node, b.copy))!;
+        for (const [a, n] of Object.entries(arrays)) job.memDump(memAddress(w.tile, w.arrays[a].base), Math.max(1, n));
+      }
+    }
+    batches.push(batch);
+  }
+  const model = await buildModel(ir, { log: opts.log });
+  const res = await runJob(model.exe, job, { onProgress: (n) => opts.progress?.(Math.min(tasks.length, n * m.copies), tasks.length) });
+  const outputs: Tensor[] = [];
+  let dump = 0;
+  batches.forEach((batch, i) => {
+    const done = res.doneRuns[i];
+    if (!done?.ok) throw new CapacityError(`tile batch ${i} (tasks ${batch.map((b) => b.task).join(', ')}) did not finish within ${done?.cycles ?? 0} cycles`);
+    for (const b of batch) {
+      const dumps = new Map<number, number[]>();
+      for (const [, arrays] of b.sizes) for (const _ of Object.keys(arrays)) {
+        const d = res.dumpList[dump++];
+        dumps.set(d.addr, d.words);
+      }
+      outputs[b.task] = readOutput(ir, m, dumps, b.copy);
+    }
+  });
+  const computeCycles = res.doneRuns.reduce((a, d) => a + d.cycles, 0);
+  return { outputs, loadCycles: res.cycles - res.runCycles, computeCycles, simSeconds: res.runSeconds, simCycles: res.runCycles };
+}
