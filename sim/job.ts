@@ -4,7 +4,8 @@
  * harness; both share templates/_tb_common.cpp.hbs), its runner, and the
  * parser of what the driver writes back. The array driver takes the config /
  * memory / start / run_* commands, the core harness case / field / readback /
- * run; both take sources and sinks.
+ * run; both take sources and sinks. The Icarus testbench of the array
+ * (templates/tb_icarus.v.hbs, sim/icarus.ts) reads and writes the same files.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -62,6 +63,8 @@ export interface JobResult {
   readonly memReads: Map<number, number>;
   /** Per mem_dump start address: the words read. */
   readonly memDumps: Map<number, number[]>;
+  /** Per mem_dump start address, from a 4-state simulator: the words that read as X (given as 0 in memDumps), and the cycle word 0 was sampled. */
+  readonly memDumpUnknown: Map<number, { firstCycle: number; indices: number[] }>;
   /** One entry per run_streams: ok flag, cycles, words per sink port. */
   readonly streamRuns: { ok: boolean; cycles: number; sinks: Map<number, number[]> }[];
   readonly doneRuns: { ok: boolean; cycles: number }[];
@@ -82,15 +85,25 @@ export class ProtocolError extends Error {
   }
 }
 
+/** A 4-state simulator saw an X (uninitialised state) where the testbench decides something. */
+export class UnknownValueError extends Error {
+  constructor(readonly signal: string, readonly cycle: number, detail = '') {
+    super(`X (unknown value) on ${signal} at cycle ${cycle}: uninitialised state reached an output (2-state Verilator reads it as 0)${detail}`);
+    this.name = 'UnknownValueError';
+  }
+}
+
 const words = (xs: string[]) => xs.map((x) => parseInt(x, 16));
 
 export function parseResult(text: string, exitCode: number): JobResult {
   const r = {
     cfgReads: new Map<number, number>(), memReads: new Map<number, number>(), memDumps: new Map<number, number[]>(),
+    memDumpUnknown: new Map<number, { firstCycle: number; indices: number[] }>(),
     streamRuns: [] as JobResult['streamRuns'], doneRuns: [] as JobResult['doneRuns'], cases: [] as CaseRun[],
     cycles: 0, seconds: 0, runCycles: 0, runSeconds: 0, exitCode,
   };
   const protocol: string[] = [];
+  let unknown: UnknownValueError | undefined;
   // Sink lines belong to the run or case above them.
   let sinks: Map<number, number[]> | undefined;
   for (const line of text.split('\n')) {
@@ -99,6 +112,8 @@ export function parseResult(text: string, exitCode: number): JobResult {
       case 'cfg': r.cfgReads.set(parseInt(p[1], 16), parseInt(p[2], 16)); break;
       case 'mem': r.memReads.set(parseInt(p[1], 16), parseInt(p[2], 16)); break;
       case 'memdump': r.memDumps.set(parseInt(p[1], 16), words(p.slice(3))); break;
+      case 'memdump_x': r.memDumpUnknown.set(parseInt(p[1], 16), { firstCycle: Number(p[2]), indices: p.slice(3).map(Number) }); break;
+      case 'unknown': unknown ??= new UnknownValueError(p[1], Number(p[2])); break;
       case 'streams': sinks = new Map(); r.streamRuns.push({ ok: p[1] === 'ok', cycles: Number(p[2]), sinks }); break;
       case 'case': sinks = new Map(); r.cases.push({ id: Number(p[1]), ok: p[2] === 'ok', cycles: Number(p[3]), sinks, readbacks: [] }); break;
       case 'sink': sinks?.set(Number(p[1]), words(p.slice(3))); break;
@@ -109,18 +124,36 @@ export function parseResult(text: string, exitCode: number): JobResult {
       default: break;
     }
   }
+  if (unknown) throw unknown;
   if (protocol.length > 0) throw new ProtocolError(protocol);
   return r;
 }
 
-/** Runs a job on a built model (array or core harness); a timeout in the job is reported in the result, not thrown. */
-export async function runJob(exe: string, job: Job): Promise<JobResult> {
+/** Runs a job file with another simulator than a Verilator executable (sim/icarus.ts). */
+export interface JobRunner {
+  /**
+   * Runs `jobFile`, the driver writing its result lines to `outFile`. `exitCode` as the C++ driver's
+   * (0, or 1 when a run timed out or broke the protocol); wall times, when given, replace the driver's.
+   */
+  runFiles(jobFile: string, outFile: string): Promise<{ exitCode: number; seconds?: number; runSeconds?: number }>;
+}
+
+/**
+ * Runs a job on a built model (a Verilator executable, or a runner such as an Icarus model);
+ * a timeout in the job is reported in the result, not thrown.
+ */
+export async function runJob(model: string | JobRunner, job: Job): Promise<JobResult> {
   const dir = mkdtempSync(join(tmpdir(), 'basalt-job-'));
   try {
     const jobFile = join(dir, 'job.txt');
     const outFile = join(dir, 'out.txt');
     writeFileSync(jobFile, job.text());
-    const r = await execa(exe, [jobFile, outFile], { reject: false, all: true });
+    if (typeof model !== 'string') {
+      const r = await model.runFiles(jobFile, outFile);
+      const res = parseResult(readFileSync(outFile, 'utf8'), r.exitCode);
+      return { ...res, seconds: r.seconds ?? res.seconds, runSeconds: r.runSeconds ?? res.runSeconds };
+    }
+    const r = await execa(model, [jobFile, outFile], { reject: false, all: true });
     if (r.exitCode !== 0 && r.exitCode !== 1) throw new Error(`simulator failed (exit ${r.exitCode}): ${r.all}`);
     return parseResult(readFileSync(outFile, 'utf8'), r.exitCode ?? 0);
   } finally {
