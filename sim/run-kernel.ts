@@ -3,7 +3,7 @@
  * bitstream, simulate until `done`, read the written arrays back through the
  * memory port and decode the output fibertree.
  */
-import { CapacityError, UserError } from '../base/errors.ts';
+import { CapacityError } from '../base/errors.ts';
 import { checkOutputFits, mapKernel, type MappedKernel } from '../compiler/map-kernel.ts';
 import type { Kernel } from '../compiler/resolve.ts';
 import { decode, parseFormat, type Level } from '../formats/fibertree.ts';
@@ -13,6 +13,7 @@ import type { ArchSpec } from '../generator/spec.ts';
 import { runGraph, type GraphRun } from '../golden/run-graph.ts';
 import { wrapSigned } from '../sam/arith.ts';
 import type { SamGraph } from '../sam/graph.ts';
+import { buildIcarusModel, decodeKnown } from './icarus.ts';
 import { Job, runJob } from './job.ts';
 import { buildModel } from './verilator.ts';
 
@@ -59,20 +60,22 @@ export function readOutput(ir: HardwareIR, m: MappedKernel, dumps: ReadonlyMap<n
 }
 
 export async function runOnRtl(req: RtlRunRequest): Promise<RtlRunResult> {
-  if (req.simulator !== 'verilator') throw new UserError(`--simulator ${req.simulator}: only verilator runs the array model so far`);
   const ir = buildIR(req.spec);
   const m = mapKernel(ir, req.graph, req.inputs);
   // The writers' regions must hold the result: sized from the golden run before simulating.
   checkOutputFits(m, (req.golden ?? runGraph(req.graph, req.inputs)).fibertree);
-  const model = await buildModel(ir, { log: (s) => process.stderr.write(`basalt: ${s}\n`) });
+  const log = (s: string) => process.stderr.write(`basalt: ${s}\n`);
+  // Both run the same job on the same RTL; Icarus (4-state) also fails on an X the testbench samples.
+  const model = req.simulator === 'icarus' ? await buildIcarusModel(ir, { log }) : (await buildModel(ir, { log })).exe;
   const job = new Job();
   for (const [a, w] of m.memImage) job.memWrite(a, w);
   job.bitstream(m.words);
   const limit = 200_000 + 200 * m.memImage.length;
   job.start().runDone(limit);
   for (const w of m.written.values()) for (const r of Object.values(w.arrays)) job.memDump(memAddress(w.tile, r.base), r.capacity);
-  const res = await runJob(model.exe, job);
+  const res = await runJob(model, job);
   const done = res.doneRuns[0];
   if (!done?.ok) throw new CapacityError(`the array did not finish: no 'done' within ${done?.cycles ?? limit} cycles (a stream stalled)`);
-  return { output: readOutput(ir, m, res.memDumps), cycles: done.cycles, simSeconds: res.runSeconds, simCycles: res.runCycles };
+  const output = decodeKnown(res, ir.spec.dataWidth, (dumps) => readOutput(ir, m, dumps));
+  return { output, cycles: done.cycles, simSeconds: res.runSeconds, simCycles: res.runCycles };
 }
