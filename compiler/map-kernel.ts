@@ -12,7 +12,7 @@ import { encode, parseFormat, type Fibertree } from '../formats/fibertree.ts';
 import type { Tensor } from '../formats/tensor.ts';
 import { wrapUnsigned } from '../sam/arith.ts';
 import { boundMemory, outputArrays } from '../golden/run-graph.ts';
-import type { NodeBinding, SamGraph } from '../sam/graph.ts';
+import type { GraphNode, NodeBinding, SamGraph } from '../sam/graph.ts';
 import type { EncodeContext } from '../sam/prim-def.ts';
 import { primDef } from '../sam/prims/index.ts';
 import { writeBitstream, type BitstreamWord, type FieldSetting } from './bitstream.ts';
@@ -28,13 +28,19 @@ export interface Region {
 
 export interface MappedKernel {
   readonly ir: HardwareIR;
-  /** The graph as mapped (after hardware lowering). */
+  /** The graph as mapped (after hardware lowering), every copy of it (the output binding names copy 0's nodes). */
   readonly graph: SamGraph;
+  /** One copy of the lowered graph. */
+  readonly single: SamGraph;
+  /** Copies of the kernel on the array (each runs its own task). */
+  readonly copies: number;
+  /** The regions of the preloaded arrays. */
+  readonly layout: Layout;
   readonly placement: Placement;
   readonly nets: readonly RoutedNet[];
   readonly bitstream: string;
   readonly words: readonly BitstreamWord[];
-  /** (memory-port address, word) pairs preloading the input arrays. */
+  /** (memory-port address, word) pairs preloading the input arrays (copy 0, the inputs mapKernel was given). */
   readonly memImage: [number, number][];
   /** Per node that writes arrays: its tile and the region of each array. */
   readonly written: ReadonlyMap<string, { readonly tile: number; readonly arrays: Readonly<Record<string, Region>> }>;
@@ -81,75 +87,159 @@ const describeBinding = (b: NodeBinding | undefined) =>
 
 const memDepthHint = (words: number) => `use --set memDepth=${2 ** Math.ceil(Math.log2(Math.max(16, words)))} (at most 65536) or a smaller input`;
 
-export function mapKernel(ir: HardwareIR, graph: SamGraph, inputs: Readonly<Record<string, Tensor>>): MappedKernel {
+/** A node of copy `copy` of the kernel (copy 0 keeps the graph's ids). */
+export const copyNodeId = (id: string, copy: number): string => (copy === 0 ? id : `${id}@${copy}`);
+
+/** The region of every array each node preloads: node (of the lowered graph) -> array -> words. */
+export interface Layout {
+  readonly reads: ReadonlyMap<string, Readonly<Record<string, number>>>;
+}
+
+export interface MapOptions {
+  /** Regions of the preloaded arrays (default: the sizes `inputs` need); every task's image must fit them. */
+  readonly layout?: Layout;
+  /** Copies of the kernel placed and routed side by side (default 1): each runs its own task. */
+  readonly copies?: number;
+}
+
+function encodeTrees(g: SamGraph, inputs: Readonly<Record<string, Tensor>>): Map<string, Fibertree> {
+  const trees = new Map<string, Fibertree>();
+  for (const b of g.inputs) trees.set(b.tensor, encode(inputs[b.tensor], parseFormat(b.format, b.shape.length)));
+  return trees;
+}
+
+function boundConfig(n: GraphNode, trees: ReadonlyMap<string, Fibertree>): unknown {
+  const d = primDef(n.prim);
+  return d.bind ? d.bind(n.config, boundMemory(n, trees)) : n.config;
+}
+
+/** Words of every array each node of `graph` preloads for these inputs. */
+export function preloadSizes(ir: HardwareIR, graph: SamGraph, inputs: Readonly<Record<string, Tensor>>): Map<string, Record<string, number>> {
+  const g = lowerForHardware(graph);
+  const trees = encodeTrees(g, inputs);
+  const arch = archParams(ir.spec);
+  const out = new Map<string, Record<string, number>>();
+  for (const n of g.nodes) {
+    const sizes: Record<string, number> = {};
+    primDef(n.prim).rtl!.encode(boundConfig(n, trees) as never, { arch, preload: (a, words) => ((sizes[a] = words.length), 0), reserve: () => 0 });
+    if (Object.keys(sizes).length > 0) out.set(n.id, sizes);
+  }
+  return out;
+}
+
+/** The graph with `copies` disjoint copies of every node, edge and root. */
+function replicate(g: SamGraph, copies: number): SamGraph {
+  if (copies === 1) return g;
+  const all = Array.from({ length: copies }, (_, c) => c);
+  return {
+    ...g,
+    nodes: all.flatMap((c) => g.nodes.map((n) => ({ ...n, id: copyNodeId(n.id, c) }))),
+    edges: all.flatMap((c) => g.edges.map((e) => ({ ...e, from: { ...e.from, node: copyNodeId(e.from.node, c) }, to: { ...e.to, node: copyNodeId(e.to.node, c) } }))),
+    roots: all.flatMap((c) => g.roots.map((r) => ({ ...r, node: copyNodeId(r.node, c) }))),
+  };
+}
+
+export function mapKernel(ir: HardwareIR, graph: SamGraph, inputs: Readonly<Record<string, Tensor>>, opts: MapOptions = {}): MappedKernel {
   const g = lowerForHardware(graph);
   const arch = archParams(ir.spec);
   const dw = ir.spec.dataWidth;
   const depth = ir.spec.memDepth;
+  const copies = opts.copies ?? 1;
   // Coordinates travel as data words: every mode size must fit the datapath.
   for (const t of [...g.inputs, g.output]) {
     const big = t.shape.findIndex((s) => s > 2 ** dw);
     if (big >= 0) throw new CapacityError(`tensor ${t.tensor}: mode ${big} has size ${t.shape[big]}, but coordinates on the ${dw}-bit datapath reach ${2 ** dw - 1}: use --set dataWidth=32 (with memWidth=32)`);
   }
-  const trees = new Map<string, Fibertree>();
-  for (const b of g.inputs) trees.set(b.tensor, encode(inputs[b.tensor], parseFormat(b.format, b.shape.length)));
-  const configs = new Map(g.nodes.map((n) => {
-    const d = primDef(n.prim);
-    const config = d.bind ? d.bind(n.config, boundMemory(n, trees)) : n.config;
-    const problem = d.rtl!.check?.(config, arch);
+  const trees = encodeTrees(g, inputs);
+  for (const n of g.nodes) {
+    const problem = primDef(n.prim).rtl!.check?.(boundConfig(n, trees) as never, arch);
     if (problem) throw new CapacityError(`node ${n.id} (${n.label}): ${problem}`);
-    return [n.id, config];
-  }));
+  }
+  const layout = opts.layout ?? { reads: preloadSizes(ir, graph, inputs) };
+  for (const n of g.nodes) {
+    const regions = layout.reads.get(n.id) ?? {};
+    const total = Object.values(regions).reduce((a, x) => a + x, 0);
+    if (total > depth) throw new CapacityError(`${describeBinding(n.binding)}(${Object.keys(regions).join(' + ')}) needs ${total} SRAM words but a MEM tile holds ${depth} here: ${memDepthHint(total)}`);
+  }
 
-  const placement = placeGraph(ir, g);
-  const nets = routeGraph(ir, graphNets(ir, g, placement));
+  const all = replicate(g, copies);
+  const placement = placeGraph(ir, all);
+  const nets = routeGraph(ir, graphNets(ir, all, placement));
   const rootFed = new Set(g.roots.map((r) => r.node));
   const fields: FieldSetting[] = [];
-  const memImage: [number, number][] = [];
   const written = new Map<string, { tile: number; arrays: Record<string, Region> }>();
+  const bases = new Map<string, Record<string, number>>();
+  for (let c = 0; c < copies; c++) {
+    for (const n of g.nodes) {
+      const id = copyNodeId(n.id, c);
+      const tile = placement.get(id)!;
+      const arrays = regionsOf(n, layout, depth);
+      bases.set(id, Object.fromEntries(Object.entries(arrays.reads).map(([a, r]) => [a, r.base])));
+      // Fields do not depend on the data: bases come from the layout, the rest from the configuration.
+      const ctx: EncodeContext = { arch, preload: (a) => arrays.reads[a].base, reserve: (a) => arrays.writes[a].base };
+      const set = (field: string, value: number) => fields.push({ tile, field, value });
+      set('mode', nodeMode(n).code);
+      for (const [f, v] of Object.entries(primDef(n.prim).rtl!.encode(boundConfig(n, trees) as never, ctx))) set(f, v);
+      if (rootFed.has(n.id)) set(primDef(n.prim).rtl!.rootInput!.field, 1);
+      if (Object.keys(arrays.writes).length > 0) written.set(id, { tile, arrays: arrays.writes });
+    }
+  }
+  const { text, words } = writeBitstream(ir, { connections: nets.flatMap((r) => r.connections), fields }, g.kernel);
+  const m: MappedKernel = { ir, graph: all, single: g, copies, layout, placement, nets, bitstream: text, words, memImage: [], written };
+  return { ...m, memImage: imageFor(m, inputs, 0) };
+}
+
+/**
+ * Regions of a node's arrays: the preloaded ones one after another from word 0 (sizes from the
+ * layout), the written ones sharing the rest evenly, in the order the definition lists them.
+ */
+function regionsOf(n: GraphNode, layout: Layout, depth: number): { reads: Record<string, Region>; writes: Record<string, Region> } {
+  const d = primDef(n.prim);
+  const sizes = layout.reads.get(n.id) ?? {};
+  const reads: Record<string, Region> = {};
+  let next = 0;
+  for (const a of d.arrays?.reads ?? []) {
+    reads[a] = { base: next, capacity: sizes[a] ?? 0 };
+    next += sizes[a] ?? 0;
+  }
+  const w = d.arrays?.writes ?? [];
+  const capacity = Math.floor((depth - next) / Math.max(1, w.length));
+  const writes = Object.fromEntries(w.map((a, k) => [a, { base: next + k * capacity, capacity }]));
+  return { reads, writes };
+}
+
+/** The memory image of one task's inputs in copy `copy` of a mapped kernel (its preloads, and the zeros its writers need). */
+export function imageFor(m: MappedKernel, inputs: Readonly<Record<string, Tensor>>, copy: number): [number, number][] {
+  const g = m.single;
+  const arch = archParams(m.ir.spec);
+  const dw = m.ir.spec.dataWidth;
+  const trees = encodeTrees(g, inputs);
+  const image: [number, number][] = [];
   for (const n of g.nodes) {
-    const d = primDef(n.prim);
-    const rtl = d.rtl!;
-    const tile = placement.get(n.id)!;
-    const config = configs.get(n.id) as never;
-    const reads = d.arrays?.reads ?? [];
-    const writes = d.arrays?.writes ?? [];
-    // Input arrays one after another from word 0; written arrays share the rest evenly, in the order the
-    // definition lists them. A first pass only counts the preloaded words, so the two never overlap.
-    let preloaded = 0;
-    rtl.encode(config, { arch, preload: (_a, words) => ((preloaded += words.length), 0), reserve: () => 0 });
-    if (preloaded > depth) throw new CapacityError(`${describeBinding(n.binding)}(${reads.join(' + ')}) needs ${preloaded} SRAM words but a MEM tile holds ${depth} here: ${memDepthHint(preloaded)}`);
-    const arrays: Record<string, Region> = {};
-    let next = 0;
+    const id = copyNodeId(n.id, copy);
+    const tile = m.placement.get(id)!;
+    const arrays = regionsOf(n, m.layout, m.ir.spec.memDepth);
     const ctx: EncodeContext = {
       arch,
       preload: (array, words) => {
-        if (!reads.includes(array)) throw new Error(`${n.prim} preloads '${array}', which its definition does not list as read`);
-        const base = next;
-        next += words.length;
-        words.forEach((w, i) => memImage.push([memAddress(tile, base + i), wrapUnsigned(w, dw)]));
-        return base;
+        const r = arrays.reads[array];
+        if (!r) throw new Error(`${n.prim} preloads '${array}', which its definition does not list as read`);
+        if (words.length > r.capacity) throw new CapacityError(`${describeBinding(n.binding)}${array} needs ${words.length} SRAM words but its region holds ${r.capacity}`);
+        words.forEach((w, i) => image.push([memAddress(tile, r.base + i), wrapUnsigned(w, dw)]));
+        return r.base;
       },
-      reserve: (array, opts) => {
-        const k = writes.indexOf(array);
-        if (k < 0) throw new Error(`${n.prim} reserves '${array}', which its definition does not list as written`);
-        const capacity = Math.floor((depth - preloaded) / writes.length);
-        const base = preloaded + k * capacity;
-        arrays[array] = { base, capacity };
-        const zeros = opts?.zeros ?? 0;
-        if (zeros > capacity) throw new CapacityError(`${describeBinding(n.binding)}(${array}) needs ${zeros} SRAM words but its region holds ${capacity} here: ${memDepthHint(Math.ceil((zeros * depth) / capacity))}`);
-        for (let i = 0; i < zeros; i++) memImage.push([memAddress(tile, base + i), 0]);
-        return base;
+      reserve: (array, o) => {
+        const r = arrays.writes[array];
+        if (!r) throw new Error(`${n.prim} reserves '${array}', which its definition does not list as written`);
+        const zeros = o?.zeros ?? 0;
+        if (zeros > r.capacity) throw new CapacityError(`${describeBinding(n.binding)}(${array}) needs ${zeros} SRAM words but its region holds ${r.capacity} here: ${memDepthHint(Math.ceil((zeros * m.ir.spec.memDepth) / r.capacity))}`);
+        for (let i = 0; i < zeros; i++) image.push([memAddress(tile, r.base + i), 0]);
+        return r.base;
       },
     };
-    const set = (field: string, value: number) => fields.push({ tile, field, value });
-    set('mode', nodeMode(n).code);
-    for (const [f, v] of Object.entries(rtl.encode(config, ctx))) set(f, v);
-    if (rootFed.has(n.id)) set(rtl.rootInput!.field, 1);
-    if (writes.length > 0) written.set(n.id, { tile, arrays });
+    primDef(n.prim).rtl!.encode(boundConfig(n, trees) as never, ctx);
   }
-  const { text, words } = writeBitstream(ir, { connections: nets.flatMap((r) => r.connections), fields }, g.kernel);
-  return { ir, graph: g, placement, nets, bitstream: text, words, memImage, written };
+  return image;
 }
 
 /** Refuses, before simulating, an output whose arrays (sized by the golden run) overflow their writers' regions. */

@@ -5,21 +5,24 @@
  * report (the `--json` object) and a short text summary; throws UserError on
  * bad input or a limit the array cannot meet.
  */
-import { UserError } from '../base/errors.ts';
+import { CapacityError, UserError } from '../base/errors.ts';
+import { checkOutputFits, mapKernel } from '../compiler/map-kernel.ts';
 import { parseFormatOptions, parseOrderOption } from '../compiler/formats-spec.ts';
 import { resolveKernel } from '../compiler/resolve.ts';
-import { buildSamGraph, tileCounts } from '../compiler/sam-graph.ts';
+import { buildSamGraph, tileCounts, UnsupportedKernelError, type SamGraph } from '../compiler/sam-graph.ts';
 import { nonZeros, tensorDiff, type Tensor } from '../formats/tensor.ts';
 import { parseValueMode } from '../formats/values.ts';
+import { buildIR } from '../generator/ir.ts';
 import { archId, type ArchSpec } from '../generator/spec.ts';
 import { evaluate } from '../golden/reference.ts';
-import { runGraph } from '../golden/run-graph.ts';
+import { runGraph, type GraphRun } from '../golden/run-graph.ts';
 import { accesses, parseExpression } from '../lang/parse.ts';
 import { runOnRtl } from '../sim/run-kernel.ts';
 import { parseMaxCycles } from '../sim/stall.ts';
 import { formatStreamDiff, type StreamDiff } from '../sim/stream-diff.ts';
 import { checkTracePath } from '../sim/trace.ts';
 import { checkOutputPath, fileKind, loadInput, parseInputOptions, tensorText, writeAllOrNothing } from './run-io.ts';
+import { runTiled, type TiledResult } from './tiled-run.ts';
 
 export const SIMULATORS = ['verilator', 'icarus', 'golden'] as const;
 export type Simulator = (typeof SIMULATORS)[number];
@@ -40,6 +43,8 @@ export interface RunRequest {
   readonly trace?: string;
   /** Progress lines (model builds); default: none. */
   readonly log?: (line: string) => void;
+  /** Tile tasks done so far, of all (a tiled run). */
+  readonly progress?: (done: number, total: number) => void;
 }
 
 export async function executeRun(req: RunRequest) {
@@ -68,20 +73,47 @@ export async function executeRun(req: RunRequest) {
   const shapes = Object.fromEntries(Object.entries(inputs).map(([n, t]) => [n, t.shape]));
   const kernel = resolveKernel(req.expr, formats, order, shapes);
   if (req.output !== undefined) checkOutputPath(req.output, kernel.output.shape.length);
-  const graph = buildSamGraph(kernel, { dataWidth: w });
-
-  const golden = runGraph(graph, inputs);
-  let output = golden.output;
-  let cycles = golden.idealCycles;
+  // The whole kernel at once when it fits the array (or the golden model runs it); tile by tile otherwise.
+  let whole: { graph: SamGraph; golden: GraphRun } | undefined;
+  let wholeProblem: Error | undefined;
+  try {
+    const graph = buildSamGraph(kernel, { dataWidth: w });
+    whole = { graph, golden: runGraph(graph, inputs) };
+    if (simulator !== 'golden') {
+      const m = mapKernel(buildIR(spec), graph, inputs);
+      checkOutputFits(m, whole.golden.fibertree);
+    }
+  } catch (e) {
+    if (!(e instanceof CapacityError || (e instanceof UnsupportedKernelError && whole === undefined))) throw e;
+    wholeProblem = e;
+  }
+  let graph: SamGraph;
+  let output: Tensor;
+  let cycles: number;
+  let idealCycles: number;
   let sim = { seconds: 0, cyclesPerSecond: 0 };
   let limit: number | null = null;
   let streamDiff: StreamDiff | null = null;
-  if (simulator !== 'golden') {
-    const r = await runOnRtl({ spec, kernel, graph, inputs, simulator, golden, log: req.log, ...(maxCycles !== undefined ? { maxCycles } : {}), ...(req.trace !== undefined ? { trace: req.trace } : {}) });
-    output = r.output;
-    cycles = r.cycles;
-    limit = r.maxCycles;
-    streamDiff = r.streamDiff ?? null;
+  let tiling: TiledResult['tiling'] | null = null;
+  if (whole && (simulator === 'golden' || !wholeProblem)) {
+    graph = whole.graph;
+    output = whole.golden.output;
+    cycles = idealCycles = whole.golden.idealCycles;
+    if (simulator !== 'golden') {
+      const r = await runOnRtl({ spec, kernel, graph, inputs, simulator, golden: whole.golden, log: req.log, ...(maxCycles !== undefined ? { maxCycles } : {}), ...(req.trace !== undefined ? { trace: req.trace } : {}) });
+      output = r.output;
+      cycles = r.cycles;
+      limit = r.maxCycles;
+      streamDiff = r.streamDiff ?? null;
+      sim = { seconds: r.simSeconds, cyclesPerSecond: r.simSeconds > 0 ? r.simCycles / r.simSeconds : 0 };
+    }
+  } else {
+    if (simulator === 'icarus' || maxCycles !== undefined || req.trace !== undefined) {
+      const what = simulator === 'icarus' ? '--simulator icarus' : maxCycles !== undefined ? '--max-cycles' : '--trace';
+      throw new UserError(`${what} runs a kernel that fits the array whole, and this one needs tiling (${wholeProblem!.message})`);
+    }
+    const r = await runTiled({ spec, kernel, inputs, simulator: simulator === 'golden' ? 'golden' : 'verilator', log: req.log, progress: req.progress });
+    ({ graph, output, cycles, idealCycles, tiling } = r);
     sim = { seconds: r.simSeconds, cyclesPerSecond: r.simSeconds > 0 ? r.simCycles / r.simSeconds : 0 };
   }
   const reference = evaluate(kernel.assignment, inputs, { dataWidth: w, outputShape: kernel.output.shape });
@@ -101,7 +133,7 @@ export async function executeRun(req: RunRequest) {
   const report = {
     match: diff === null,
     cycles,
-    idealCycles: golden.idealCycles,
+    idealCycles,
     tiles,
     output: req.output ?? null,
     mode: 'sparse' as const,
@@ -120,10 +152,12 @@ export async function executeRun(req: RunRequest) {
     dataWidth: w,
     inputs: Object.fromEntries(Object.entries(inputs).map(([n, t]) => [n, { shape: t.shape, nnz: t.values.length }])),
     graph: { nodes: graph.nodes.length, edges: graph.edges.length },
+    ...(tiling ? { tiling } : {}),
   };
   const summary =
     `${req.expr}  order ${kernel.order.join(',')}  graph ${graph.nodes.length} nodes (${tiles.pe} PE, ${tiles.mem} MEM)\n` +
-    `${simulator}: ${cycles} cycles (ideal ${golden.idealCycles}), output nnz ${nnz}, ${diff === null ? 'matches the reference' : 'DIFFERS from the reference'}` +
+    `${tiling ? `tiled: ${tiling.tiles} tile tasks of ${Object.entries(tiling.tileShape).map(([v, n]) => `${v}:${n}`).join(' ')} on ${tiling.copies} cop${tiling.copies === 1 ? 'y' : 'ies'}, ${tiling.loadCycles} load + ${tiling.computeCycles} compute cycles\n` : ''}` +
+    `${simulator}: ${cycles} cycles (ideal ${idealCycles}), output nnz ${nnz}, ${diff === null ? 'matches the reference' : 'DIFFERS from the reference'}` +
     `${req.output !== undefined ? `, written to ${req.output}` : ''}\n` +
     `${streamDiff ? `${formatStreamDiff(streamDiff)}\n` : ''}${req.trace !== undefined ? `waveform written to ${req.trace}\n` : ''}`;
   return { report, summary };

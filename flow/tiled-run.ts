@@ -20,8 +20,6 @@ import { runTileBatches } from '../sim/tiles.ts';
 export interface TiledRequest {
   readonly spec: ArchSpec;
   readonly kernel: Kernel;
-  /** The kernel's format option texts and loop order, to rebuild it for the tile shape. */
-  readonly formats: Readonly<Record<string, string>>;
   readonly inputs: Readonly<Record<string, Tensor>>;
   readonly simulator: 'verilator' | 'golden';
   readonly log?: (line: string) => void;
@@ -54,9 +52,9 @@ interface Footprint {
 }
 
 /** The kernel rebuilt for the tile shape (the graph every task runs). */
-function tileKernel(k: Kernel, plan: TilePlan, formats: Readonly<Record<string, string>>): Kernel {
+function tileKernel(k: Kernel, plan: TilePlan): Kernel {
   const shapes = Object.fromEntries([...plan.vars.keys()].map((t) => [t, tileShape(plan, t)]));
-  return resolveKernel(k.assignment.text, formats, k.order, shapes);
+  return resolveKernel(k.assignment.text, Object.fromEntries(k.tensors.map((t) => [t.name, t.format.text])), k.order, shapes);
 }
 
 /** The most tasks of one tile shape can need; beyond, the kernel is too sparse for the tile size chosen. */
@@ -68,7 +66,7 @@ const MAX_TASKS = 200_000;
  * task's output. The tile size starts at the whole dimension (at most what a coordinate word holds)
  * and halves while the graph does not map; a task that overflows is split.
  */
-export function planTiles(ir: HardwareIR, req: Pick<TiledRequest, 'kernel' | 'formats' | 'inputs'>): { plan: TilePlan; tk: Kernel; graph: SamGraph; tasks: TaskInputs[]; layout: Layout; footprints: Footprint[] } {
+export function planTiles(ir: HardwareIR, req: Pick<TiledRequest, 'kernel' | 'inputs'>): { plan: TilePlan; tk: Kernel; graph: SamGraph; tasks: TaskInputs[]; layout: Layout; footprints: Footprint[] } {
   const k = req.kernel;
   const dw = ir.spec.dataWidth;
   const depth = ir.spec.memDepth;
@@ -80,7 +78,7 @@ export function planTiles(ir: HardwareIR, req: Pick<TiledRequest, 'kernel' | 'fo
     let tk: Kernel;
     let graph: SamGraph;
     try {
-      tk = tileKernel(k, plan, req.formats);
+      tk = tileKernel(k, plan);
       graph = buildSamGraph(tk, { dataWidth: dw });
       // The graph's own limits (accumulator width, dense sizes, placement, routing), on an empty task.
       const empty = Object.fromEntries([...vars.keys()].map((t) => [t, { shape: tileShape(plan, t), coords: [], values: [] }]));
@@ -167,7 +165,7 @@ export async function runTiled(req: TiledRequest): Promise<TiledResult> {
   const ir = buildIR(req.spec);
   const { plan, graph, tasks, layout, footprints } = planTiles(ir, req);
   const k = req.kernel;
-  const outVars = k.output.indices;
+  const outVars = k.output.access.indices;
   const combine = new Combiner(k.output.shape, outVars, ir.spec.dataWidth);
   const idealCycles = footprints.reduce((a, f) => a + f.golden.idealCycles, 0);
   const tileShapeOut = Object.fromEntries(k.indexVars.map((v) => [v, plan.tile[v]]));

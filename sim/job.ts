@@ -5,7 +5,8 @@
  * parser of what the driver writes back. The array driver takes the config /
  * memory / start / run_* commands (and, built as the debug model, probe /
  * sample), the core harness case / field / readback / run; both take sources
- * and sinks.
+ * and sinks. The Icarus testbench of the array (templates/tb_icarus.v.hbs,
+ * sim/icarus.ts) reads and writes the same files.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -76,6 +77,8 @@ export interface JobResult {
   readonly memReads: Map<number, number>;
   /** Per mem_dump start address: the words read. */
   readonly memDumps: Map<number, number[]>;
+  /** Per mem_dump start address, from a 4-state simulator: the words that read as X (given as 0 in memDumps), and the cycle word 0 was sampled. */
+  readonly memDumpUnknown: Map<number, { firstCycle: number; indices: number[] }>;
   /** One entry per run_streams: ok flag, cycles, words per sink port, ready/valid violations. */
   readonly streamRuns: { ok: boolean; cycles: number; sinks: Map<number, number[]>; protocol: string[] }[];
   /** One entry per run_done; the probes and samples of the debug model, when the job had any. */
@@ -99,16 +102,26 @@ export class ProtocolError extends UserError {
   }
 }
 
+/** A 4-state simulator saw an X (uninitialised state) where the testbench decides something. */
+export class UnknownValueError extends Error {
+  constructor(readonly signal: string, readonly cycle: number, detail = '') {
+    super(`X (unknown value) on ${signal} at cycle ${cycle}: uninitialised state reached an output (2-state Verilator reads it as 0)${detail}`);
+    this.name = 'UnknownValueError';
+  }
+}
+
 const words = (xs: string[]) => xs.map((x) => parseInt(x, 16));
 
 export function parseResult(text: string, exitCode: number): JobResult {
   const r = {
     cfgReads: new Map<number, number>(), memReads: new Map<number, number>(), memDumps: new Map<number, number[]>(),
+    memDumpUnknown: new Map<number, { firstCycle: number; indices: number[] }>(),
     streamRuns: [] as JobResult['streamRuns'], doneRuns: [] as JobResult['doneRuns'], dumpList: [] as JobResult['dumpList'], cases: [] as CaseRun[],
     cycles: 0, seconds: 0, runCycles: 0, runSeconds: 0, exitCode,
   };
   // Violations come before the result line of their run or case; sink lines after it.
   let protocol: string[] = [];
+  let unknown: UnknownValueError | undefined;
   let sinks: Map<number, number[]> | undefined;
   for (const line of text.split('\n')) {
     const p = line.trim().split(/\s+/);
@@ -116,6 +129,8 @@ export function parseResult(text: string, exitCode: number): JobResult {
       case 'cfg': r.cfgReads.set(parseInt(p[1], 16), parseInt(p[2], 16)); break;
       case 'mem': r.memReads.set(parseInt(p[1], 16), parseInt(p[2], 16)); break;
       case 'memdump': r.memDumps.set(parseInt(p[1], 16), words(p.slice(3))); r.dumpList.push({ addr: parseInt(p[1], 16), words: words(p.slice(3)) }); break;
+      case 'memdump_x': r.memDumpUnknown.set(parseInt(p[1], 16), { firstCycle: Number(p[2]), indices: p.slice(3).map(Number) }); break;
+      case 'unknown': unknown ??= new UnknownValueError(p[1], Number(p[2])); break;
       case 'streams': sinks = new Map(); r.streamRuns.push({ ok: p[1] === 'ok' && protocol.length === 0, cycles: Number(p[2]), sinks, protocol }); protocol = []; break;
       case 'case': sinks = new Map(); r.cases.push({ id: Number(p[1]), ok: p[2] === 'ok', cycles: Number(p[3]), sinks, readbacks: [], protocol }); protocol = []; break;
       case 'sink': sinks?.set(Number(p[1]), words(p.slice(3))); break;
@@ -132,21 +147,50 @@ export function parseResult(text: string, exitCode: number): JobResult {
       default: break;
     }
   }
+  if (unknown) throw unknown;
   if (protocol.length > 0) throw new ProtocolError('simulation', protocol); // after the last run: cannot happen with these drivers
   return r;
 }
 
+/** Runs a job file with another simulator than a Verilator executable (sim/icarus.ts). */
+export interface JobRunner {
+  /**
+   * Runs `jobFile`, the driver writing its result lines to `outFile`. `exitCode` as the C++ driver's
+   * (0, or 1 when a run timed out or broke the protocol); wall times, when given, replace the driver's.
+   */
+  runFiles(jobFile: string, outFile: string, opts?: { onLine?: (line: string) => void }): Promise<{ exitCode: number; seconds?: number; runSeconds?: number }>;
+}
+
+export interface RunJobOptions {
+  /** The waveform file a traced model writes (sim/verilator.ts ModelVariant). */
+  readonly trace?: string;
+  /** Called with the number of run_done commands finished so far, as the simulator reports them. */
+  readonly onProgress?: (runsDone: number) => void;
+}
+
 /**
- * Runs a job on a built model (array or core harness); a timeout in the job is reported in the result, not thrown.
- * `trace`: the waveform file a traced model writes (sim/verilator.ts ModelVariant).
+ * Runs a job on a built model (a Verilator executable, or a runner such as an Icarus model);
+ * a timeout in the job is reported in the result, not thrown.
  */
-export async function runJob(exe: string, job: Job, opts: { trace?: string } = {}): Promise<JobResult> {
+export async function runJob(model: string | JobRunner, job: Job, opts: RunJobOptions = {}): Promise<JobResult> {
   const dir = mkdtempSync(join(tmpdir(), 'basalt-job-'));
   try {
     const jobFile = join(dir, 'job.txt');
     const outFile = join(dir, 'out.txt');
     writeFileSync(jobFile, job.text());
-    const r = await execa(exe, [jobFile, outFile, ...(opts.trace !== undefined ? [opts.trace] : [])], { reject: false, all: true });
+    // The drivers print `progress N` on stdout after each run_done.
+    const onLine = (line: string) => {
+      const m = /^progress (\d+)$/.exec(line.trim());
+      if (m) opts.onProgress?.(Number(m[1]));
+    };
+    if (typeof model !== 'string') {
+      const r = await model.runFiles(jobFile, outFile, { onLine });
+      const res = parseResult(readFileSync(outFile, 'utf8'), r.exitCode);
+      return { ...res, seconds: r.seconds ?? res.seconds, runSeconds: r.runSeconds ?? res.runSeconds };
+    }
+    const proc = execa(model, [jobFile, outFile, ...(opts.trace !== undefined ? [opts.trace] : [])], { reject: false, all: true });
+    if (opts.onProgress) proc.stdout?.on('data', (chunk: Buffer) => chunk.toString().split('\n').forEach(onLine));
+    const r = await proc;
     if (r.exitCode !== 0 && r.exitCode !== 1) throw new Error(`simulator failed (exit ${r.exitCode}): ${r.all}`);
     return parseResult(readFileSync(outFile, 'utf8'), r.exitCode ?? 0);
   } finally {

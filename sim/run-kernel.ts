@@ -4,7 +4,7 @@
  * memory port and decode the output fibertree.
  */
 import { CapacityError, UserError } from '../base/errors.ts';
-import { checkOutputFits, mapKernel, type MappedKernel } from '../compiler/map-kernel.ts';
+import { checkOutputFits, copyNodeId, mapKernel, type MappedKernel } from '../compiler/map-kernel.ts';
 import type { Kernel } from '../compiler/resolve.ts';
 import { decode, parseFormat, type Level } from '../formats/fibertree.ts';
 import type { Tensor } from '../formats/tensor.ts';
@@ -13,6 +13,7 @@ import type { ArchSpec } from '../generator/spec.ts';
 import { OUTPUT_ARRAYS, runGraph, type GraphRun } from '../golden/run-graph.ts';
 import { wrapSigned } from '../sam/arith.ts';
 import type { SamGraph } from '../sam/graph.ts';
+import { buildIcarusModel, decodeKnown } from './icarus.ts';
 import { Job, runJob } from './job.ts';
 import { buildModel } from './verilator.ts';
 import { defaultCycleLimit, stallError } from './stall.ts';
@@ -54,12 +55,14 @@ function arraysOf(m: MappedKernel, node: string, dumps: ReadonlyMap<number, numb
   return Object.fromEntries(want.map((a) => {
     const r = w.arrays[a];
     if (!r) throw new Error(`node ${node} wrote no '${a}' array`);
-    return [a, dumps.get(memAddress(w.tile, r.base))!.slice(0, r.capacity)];
+    const words = dumps.get(memAddress(w.tile, r.base));
+    if (!words) throw new Error(`node ${node}: its '${a}' region was not read back`);
+    return [a, words.slice(0, r.capacity)];
   }));
 }
 
-/** Rebuilds the output fibertree from the writers' SRAM: each level has one fiber per coordinate of the level above. */
-export function readOutput(ir: HardwareIR, m: MappedKernel, dumps: ReadonlyMap<number, number[]>): Tensor {
+/** Rebuilds the output fibertree (of copy `copy`) from the writers' SRAM: each level has one fiber per coordinate of the level above. */
+export function readOutput(ir: HardwareIR, m: MappedKernel, dumps: ReadonlyMap<number, number[]>, copy = 0): Tensor {
   const out = m.graph.output;
   const levels: Level[] = [];
   let fibers = 1;
@@ -69,7 +72,7 @@ export function readOutput(ir: HardwareIR, m: MappedKernel, dumps: ReadonlyMap<n
       fibers *= l.size;
       continue;
     }
-    const { seg: segWords, crd: crdWords } = arraysOf(m, l.writer, dumps, OUTPUT_ARRAYS['output-level']);
+    const { seg: segWords, crd: crdWords } = arraysOf(m, copyNodeId(l.writer, copy), dumps, OUTPUT_ARRAYS['output-level']);
     if (fibers + 1 > segWords.length) throw new Error(`output level ${i}: ${fibers} fibers overflow the writer's seg region`);
     const seg = segWords.slice(0, fibers + 1);
     const n = seg[fibers];
@@ -77,29 +80,32 @@ export function readOutput(ir: HardwareIR, m: MappedKernel, dumps: ReadonlyMap<n
     levels.push({ kind: 's', seg, crd: crdWords.slice(0, n) });
     fibers = n;
   }
-  const vals = arraysOf(m, out.values, dumps, OUTPUT_ARRAYS['output-vals']).vals.slice(0, fibers).map((w) => wrapSigned(w, ir.spec.dataWidth));
+  const vals = arraysOf(m, copyNodeId(out.values, copy), dumps, OUTPUT_ARRAYS['output-vals']).vals.slice(0, fibers).map((w) => wrapSigned(w, ir.spec.dataWidth));
   return decode({ format: parseFormat(out.format, out.shape.length), levels, vals }, out.shape);
 }
 
 export async function runOnRtl(req: RtlRunRequest): Promise<RtlRunResult> {
-  if (req.simulator !== 'verilator') throw new UserError(`--simulator ${req.simulator}: only verilator runs the array model so far`);
   const ir = buildIR(req.spec);
   const m = mapKernel(ir, req.graph, req.inputs);
   // The writers' regions must hold the result: sized from the golden run before simulating.
   const golden = req.golden ?? runGraph(req.graph, req.inputs);
   checkOutputFits(m, golden.fibertree);
-  const model = await buildModel(ir, { log: req.log, ...(req.trace !== undefined ? { variant: { trace: traceFormat(req.trace) } } : {}) });
+  if (req.simulator === 'icarus' && req.trace !== undefined) throw new UserError('--trace: waveforms come from the Verilator model (use --simulator verilator)');
+  // Both run the same job on the same RTL; Icarus (4-state) also fails on an X the testbench samples.
+  const model = req.simulator === 'icarus'
+    ? await buildIcarusModel(ir, { log: req.log ?? (() => {}) })
+    : (await buildModel(ir, { log: req.log, ...(req.trace !== undefined ? { variant: { trace: traceFormat(req.trace) } } : {}) })).exe;
   const job = new Job();
   for (const [a, w] of m.memImage) job.memWrite(a, w);
   job.bitstream(m.words);
   const limit = req.maxCycles ?? defaultCycleLimit(golden.idealCycles);
   job.start().runDone(limit);
   for (const w of m.written.values()) for (const r of Object.values(w.arrays)) job.memDump(memAddress(w.tile, r.base), r.capacity);
-  const res = await withTraceFile(req.trace, (trace) => runJob(model.exe, job, { trace }));
+  const res = await withTraceFile(req.trace, (trace) => runJob(model, job, { trace }));
   const done = res.doneRuns[0];
   if (!done) throw new CapacityError(`the array did not finish: the simulator stopped before 'done' (exit ${res.exitCode})`);
   if (!done.ok) throw await stallError(ir, m, limit, req.log);
-  const output = readOutput(ir, m, res.memDumps);
+  const output = decodeKnown(res, ir.spec.dataWidth, (dumps) => readOutput(ir, m, dumps));
   const streamDiff = tensorDiff(output, golden.output) === null ? undefined : await findFirstWrongEdge(ir, m, req.graph, golden, { maxCycles: limit, log: req.log });
   return { output, cycles: done.cycles, simSeconds: res.runSeconds, simCycles: res.runCycles, maxCycles: limit, ...(streamDiff !== undefined ? { streamDiff } : {}) };
 }

@@ -10,7 +10,7 @@ import { pathLatency, routeNet, type RoutedNet } from '../compiler/route.ts';
 import { readBitstream, writeBitstream } from '../compiler/bitstream.ts';
 import { encodeToken, S } from '../sam/tokens.ts';
 import { mulberry32 } from '../base/prng.ts';
-import { Job, runJob } from './job.ts';
+import { Job, runJob, type JobRunner } from './job.ts';
 
 export interface Flow {
   readonly source: string;
@@ -102,7 +102,7 @@ export interface StreamCheckResult {
 
 const ioIndex = (ir: HardwareIR, id: string) => ir.nodeById.get(id)!.ioIndex!;
 
-export async function runStreamCheck(ir: HardwareIR, exe: string, opts: { tokens: number; stalls: number[]; seed: number }): Promise<StreamCheckResult> {
+export async function runStreamCheck(ir: HardwareIR, exe: string | JobRunner, opts: { tokens: number; stalls: number[]; seed: number }): Promise<StreamCheckResult> {
   const plan = planStreams(ir);
   // The simulator is configured only through the bitstream text, as a user would.
   const words = readBitstream(ir, plan.bitstream);

@@ -33,7 +33,7 @@ export interface TileBatchRun {
 /** Words of each written region the task fills (golden sizes), per node of the graph. */
 function readSizes(m: MappedKernel, golden: GraphRun): Map<string, Record<string, number>> {
   const out = new Map<string, Record<string, number>>();
-  for (const n of m.graph.nodes) {
+  for (const n of m.single.nodes) {
     const b = n.binding;
     if (b?.kind !== 'output-level' && b?.kind !== 'output-vals') continue;
     out.set(n.id, Object.fromEntries(Object.entries(outputArrays(golden.fibertree, b)).map(([a, w]) => [a, w.length])));
@@ -46,7 +46,7 @@ export async function runTileBatches(
 ): Promise<TileBatchRun> {
   const job = new Job();
   job.bitstream(m.words);
-  const empty = Object.fromEntries(m.graph.inputs.map((b) => [b.tensor, { shape: b.shape, coords: [], values: [] }]));
+  const empty = Object.fromEntries(m.single.inputs.map((b) => [b.tensor, { shape: b.shape, coords: [], values: [] }]));
   const batches: { task: number; copy: number; sizes: Map<string, Record<string, number>> }[][] = [];
   for (let first = 0; first < tasks.length; first += m.copies) {
     const batch: (typeof batches)[number] = [];

@@ -7,6 +7,7 @@ import type { Command } from 'commander';
 import { executeRun, SIMULATORS } from '../../flow/run.ts';
 import { CYCLE_LIMIT_FACTOR, CYCLE_LIMIT_SLACK, formatStallReport, StallError } from '../../sim/stall.ts';
 import { addArchOptions, loadSpec, type ArchOptions } from '../arch-options.ts';
+import { tileProgress } from '../progress.ts';
 
 export interface RunOptions extends ArchOptions {
   expr: string;
@@ -39,9 +40,11 @@ export function registerRun(program: Command): void {
     .option('--json', 'print one JSON object')
     .action(async (opts: RunOptions) => {
       let run;
+      const bar = tileProgress('tile tasks');
       try {
-        run = await executeRun({ ...opts, spec: loadSpec(opts), log: (s) => process.stderr.write(`basalt: ${s}\n`) });
+        run = await executeRun({ ...opts, spec: loadSpec(opts), log: (s) => process.stderr.write(`basalt: ${s}\n`), progress: bar.update });
       } catch (err) {
+        bar.stop();
         if (!(err instanceof StallError)) throw err;
         // The stall report is the result of this run: on stdout (one JSON object with --json), the reason on stderr.
         process.stdout.write(opts.json ? JSON.stringify({ match: false, error: err.message, stall: err.report }) + '\n' : formatStallReport(err.report));
@@ -49,6 +52,7 @@ export function registerRun(program: Command): void {
         process.exitCode = 1;
         return;
       }
+      bar.stop();
       const { report, summary } = run;
       process.stdout.write(opts.json ? JSON.stringify(report) + '\n' : summary);
       if (!report.match) {
