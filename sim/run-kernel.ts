@@ -13,7 +13,8 @@ import type { ArchSpec } from '../generator/spec.ts';
 import { OUTPUT_ARRAYS, runGraph, type GraphRun } from '../golden/run-graph.ts';
 import { wrapSigned } from '../sam/arith.ts';
 import type { SamGraph } from '../sam/graph.ts';
-import { Job, runJob } from './job.ts';
+import { runJob } from './job.ts';
+import { kernelCycleLimit, kernelJob } from './kernel-job.ts';
 import { buildModel } from './verilator.ts';
 
 export interface RtlRunRequest {
@@ -76,13 +77,8 @@ export async function runOnRtl(req: RtlRunRequest): Promise<RtlRunResult> {
   // The writers' regions must hold the result: sized from the golden run before simulating.
   checkOutputFits(m, (req.golden ?? runGraph(req.graph, req.inputs)).fibertree);
   const model = await buildModel(ir, { log: req.log });
-  const job = new Job();
-  for (const [a, w] of m.memImage) job.memWrite(a, w);
-  job.bitstream(m.words);
-  const limit = 200_000 + 200 * m.memImage.length;
-  job.start().runDone(limit);
-  for (const w of m.written.values()) for (const r of Object.values(w.arrays)) job.memDump(memAddress(w.tile, r.base), r.capacity);
-  const res = await runJob(model.exe, job);
+  const limit = kernelCycleLimit(m);
+  const res = await runJob(model.exe, kernelJob(m, limit));
   const done = res.doneRuns[0];
   if (!done?.ok) throw new CapacityError(`the array did not finish: no 'done' within ${done?.cycles ?? limit} cycles (a stream stalled)`);
   return { output: readOutput(ir, m, res.memDumps), cycles: done.cycles, simSeconds: res.runSeconds, simCycles: res.runCycles };
