@@ -55,6 +55,36 @@ export function glueScript(target: SynthTarget, blackboxes: readonly string[], r
   ];
 }
 
+/** The wrapper glue's files: the wrapper, the array top and the FIFO as RTL, the tiles as black boxes. */
+function glueUnit(ir: HardwareIR, all: ReadonlyMap<string, string> = renderWrappedVerilog(ir)) {
+  const kinds = [...new Set(ir.tiles.map((t) => t.kind))].sort();
+  const blackboxes = kinds.map((k) => `${tileModule(k)}.v`);
+  const read = [WRAPPER_MODULE, ARRAY_TOP_MODULE, FIFO_MODULE].map((m) => `${m}.v`);
+  const files = new Map([...blackboxes, ...read].map((f) => [f, all.get(f)!]));
+  return { kinds, blackboxes, read, files };
+}
+
+/**
+ * Yosys `check -assert` of the wrapper glue without mapping (no multiple or
+ * missing drivers, no combinational loop, no latch), flattened so the checks
+ * see across the wrapper and the array top. `wrapped`: the wrapped Verilog
+ * (default: rendered from the IR).
+ */
+export async function checkWrapperGlue(ir: HardwareIR, wrapped?: ReadonlyMap<string, string>): Promise<void> {
+  const u = glueUnit(ir, wrapped);
+  await runYosysScript(u.files, [
+    `read_verilog -lib ${u.blackboxes.join(' ')}`,
+    ...u.read.map((f) => `read_verilog ${f}`),
+    `hierarchy -check -top ${WRAPPER_MODULE}`,
+    'proc',
+    `select -assert-none ${LATCHES}`,
+    'flatten',
+    'opt -fast',
+    'check -assert',
+    'tee -q -o stat.json stat -json',
+  ], ['stat.json'], `${WRAPPER_MODULE} (check)`);
+}
+
 export interface GlueRun {
   readonly area: Area;
   readonly cached: boolean;
@@ -64,11 +94,7 @@ export interface GlueRun {
 /** The wrapper glue of `ir` on `target`: everything of the wrapped array except its tiles. */
 export async function synthWrapperGlue(ir: HardwareIR, target: SynthTarget, opts: FitOptions = {}): Promise<GlueRun> {
   const t0 = performance.now();
-  const all = renderWrappedVerilog(ir);
-  const kinds = [...new Set(ir.tiles.map((t) => t.kind))].sort();
-  const blackboxes = kinds.map((k) => `${tileModule(k)}.v`);
-  const read = [WRAPPER_MODULE, ARRAY_TOP_MODULE, FIFO_MODULE].map((m) => `${m}.v`);
-  const files = new Map([...blackboxes, ...read].map((f) => [f, all.get(f)!]));
+  const { kinds, blackboxes, read, files } = glueUnit(ir);
   const script = glueScript(target, blackboxes, read);
   const cacheDir = opts.cacheDir === undefined ? defaultSynthCacheDir() : opts.cacheDir;
   const key = hashKey([CACHE_SCHEMA, YOSYS_VERSION, target, script.join('\n'), ...[...files].sort(([a], [b]) => (a < b ? -1 : 1)).flat()]);

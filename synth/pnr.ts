@@ -44,7 +44,8 @@ export interface PnrResult {
   readonly utilisation: Readonly<Record<string, { readonly used: number; readonly available: number; readonly share: number }>>;
   /** The critical path of the slowest clock: total delay and its logic and routing shares. */
   readonly criticalPath?: { readonly from: string; readonly to: string; readonly delayNs: number; readonly logicNs: number; readonly routingNs: number; readonly steps: number };
-  readonly seconds: { readonly synth: number; readonly pnr: number };
+  /** Wall time of synthesis and of nextpnr, and the CPU time of both (the tools run on this thread). */
+  readonly seconds: { readonly synth: number; readonly pnr: number; readonly cpu: number };
   /** nextpnr's log (for pnr/*.log). */
   readonly log: string;
   /** nextpnr's --report JSON, as written. */
@@ -64,6 +65,7 @@ interface NextpnrReport {
 export async function placeAndRoute(files: ReadonlyMap<string, string>, top: string, device: FpgaDevice, opts: PnrOptions = {}): Promise<PnrResult> {
   if (!device.nextpnr) throw new SynthError(`${device.name}: nextpnr-ice40 places and routes iCE40 devices only`);
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   const used = new Map(moduleTree(files, top).map((m) => [fileOf(m), files.get(fileOf(m))!]));
   const synth = await runYosysScript(used, [
     ...[...used.keys()].sort().map((f) => `read_verilog ${f}`),
@@ -116,7 +118,7 @@ export async function placeAndRoute(files: ReadonlyMap<string, string>, top: str
   };
   return {
     design: top, device: device.name, fmaxMHz: Math.min(...fmaxes), clocks, utilisation, ...(criticalPath ? { criticalPath } : {}),
-    seconds: { synth: Math.round((t1 - t0) / 10) / 100, pnr: Math.round((t2 - t1) / 10) / 100 },
+    seconds: { synth: Math.round((t1 - t0) / 10) / 100, pnr: Math.round((t2 - t1) / 10) / 100, cpu: Math.round(((c) => (c.user + c.system) / 1e4)(process.cpuUsage(cpu0))) / 100 },
     log: text(out['nextpnr.log']) || log, report: reportText,
   };
 }
