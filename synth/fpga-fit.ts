@@ -39,7 +39,7 @@ export function glueScript(target: SynthTarget, blackboxes: readonly string[], r
     generic: `synth -flatten -top ${top}`,
     ice40: `synth_ice40 -top ${top}`,
     ecp5: `synth_ecp5 -top ${top}`,
-    xilinx: `synth_xilinx -top ${top} -noiopad -noclkbuf`,
+    xilinx: `synth_xilinx -flatten -top ${top} -noiopad -noclkbuf`,
   };
   return [
     `read_verilog -lib ${blackboxes.join(' ')}`,
