@@ -95,7 +95,7 @@ export interface PnrReport {
 
 const ICE40 = FPGA_DEVICE_NAMES.map((n) => FPGA_DEVICES[n]).filter((d) => d.nextpnr).sort((a, b) => a.capacity.luts - b.capacity.luts);
 
-const describe = (r: PnrResult, what: string): PnrDesignReport => ({
+const designReport = (r: PnrResult, what: string): PnrDesignReport => ({
   design: r.design, what, device: r.device, fmaxMHz: r.fmaxMHz, utilisation: r.utilisation, ...(r.criticalPath ? { criticalPath: r.criticalPath } : {}), seconds: r.seconds,
 });
 
@@ -114,7 +114,7 @@ async function placeAndRoutePrototype(ir: HardwareIR, fit: ArrayFit, device: Fpg
     const r = await placeAndRoute(renderWrappedVerilog(ir), WRAPPER_MODULE, device);
     keep(r);
     return {
-      tool, scope: 'array', fmaxMHz: r.fmaxMHz, designs: [describe(r, `the wrapped ${ir.spec.width}x${ir.spec.height} array`)],
+      tool, scope: 'array', fmaxMHz: r.fmaxMHz, designs: [designReport(r, `the wrapped ${ir.spec.width}x${ir.spec.height} array`)],
       note: `the wrapped array placed and routed on ${device.name}, pins unconstrained (a board's .pcf places them)`,
     };
   }
@@ -135,7 +135,7 @@ async function placeAndRoutePrototype(ir: HardwareIR, fit: ArrayFit, device: Fpg
       try {
         const r = await placeAndRoute(shellFiles, shellModule(tile), d, { keepHierarchy: true });
         keep(r);
-        designs.push(describe(r, `one ${kind.toUpperCase()} tile (${tile}) in a shell that registers its ports`));
+        designs.push(designReport(r, `one ${kind.toUpperCase()} tile (${tile}) in a shell that registers its ports`));
         placed = true;
         break;
       } catch (e) {

@@ -47,7 +47,7 @@ const hex32 = (n: number) => (n >>> 0).toString(16).padStart(8, '0');
 const header = (ir: HardwareIR) => ({ archId: ir.archId, generatorVersion: ir.generatorVersion });
 
 /** Template names of the map: R_<REG> word indices, B_<REG>_<BIT> bit positions. */
-export function mapContext(map: WrapperMap) {
+export function registerMapContext(map: WrapperMap) {
   const idxBits = map.addrWidth - 2;
   const regs = map.registers.map((r) => ({
     name: r.name, idx: r.offset / 4, offsetHex: r.offset.toString(16).padStart(3, '0'), access: r.access, doc: r.doc,
@@ -64,15 +64,11 @@ export function mapContext(map: WrapperMap) {
   };
 }
 
-export interface WrapperContext {
-  readonly [key: string]: unknown;
-}
-
-export function wrapperContext(ir: HardwareIR): WrapperContext {
+export function wrapperContext(ir: HardwareIR) {
   const map = wrapperMap(ir);
   const W = ir.wordWidth;
   const nio = ir.graph.io.length;
-  const m = mapContext(map);
+  const m = registerMapContext(map);
   const sub = (expr: string, idx: string) => expr.split('IDX').join(idx);
   const maxLatency = Math.max(ir.cfgReadLatency, ir.memReadLatency);
   return {
@@ -94,7 +90,7 @@ export function wrapperContext(ir: HardwareIR): WrapperContext {
 /** basalt_regs.h: the register map for host software. */
 export function regsHeader(ir: HardwareIR): string {
   const map = wrapperMap(ir);
-  const m = mapContext(map);
+  const m = registerMapContext(map);
   const { spec } = ir;
   const bits = map.registers.flatMap((r) => r.bits.map((b) => ({ name: `${r.name}_${b.name}`, lsb: b.lsb, maskHex: hex32(bitsMask(b)), access: b.access, doc: b.doc })));
   return renderTemplate('fpga/basalt_regs.h.hbs', {

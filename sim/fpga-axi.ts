@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { ADDRESS_INDEX_SHIFT, type HardwareIR } from '../generator/ir.ts';
 import { renderTemplate } from '../generator/render.ts';
-import { WRAPPER_MODULE, mapContext, renderWrappedVerilog } from '../generator/fpga-wrapper.ts';
+import { WRAPPER_MODULE, registerMapContext, renderWrappedVerilog } from '../generator/fpga-wrapper.ts';
 import { AXI_RESP, wrapperMap } from '../generator/fpga-regs.ts';
 import { parseResult, type Job, type JobResult } from './job.ts';
 import { buildVerilatorModel, type Model } from './verilator.ts';
@@ -20,7 +20,7 @@ import { buildVerilatorModel, type Model } from './verilator.ts';
 function renderAxiDriver(ir: HardwareIR): string {
   const map = wrapperMap(ir);
   return renderTemplate('fpga/tb_axil.cpp.hbs', {
-    ...mapContext(map), generatorVersion: ir.generatorVersion, archId: ir.archId, module: WRAPPER_MODULE,
+    ...registerMapContext(map), generatorVersion: ir.generatorVersion, archId: ir.archId, module: WRAPPER_MODULE,
     shift: ADDRESS_INDEX_SHIFT, resp: AXI_RESP, addrMask: (2 ** map.addrWidth - 1).toString(16),
   });
 }

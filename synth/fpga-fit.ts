@@ -213,8 +213,9 @@ export interface GlueModel {
 }
 
 /** Least squares over the points (normal equations of the three regressors). */
-function fitLinear(rows: readonly (readonly [number, number, number])[], ys: readonly number[]): [number, number, number] {
+function fitLinear(rows: readonly (readonly [number, number, number])[], ys: readonly number[], twoTerms = false): [number, number, number] {
   const A = [[0, 0, 0], [0, 0, 0], [0, 0, 0]];
+  if (twoTerms) A[2][2] = 1; // c2 = 0
   const b = [0, 0, 0];
   rows.forEach((r, i) => {
     for (let p = 0; p < 3; p++) {
@@ -228,7 +229,8 @@ function fitLinear(rows: readonly (readonly [number, number, number])[], ys: rea
     for (let r = c + 1; r < 3; r++) if (Math.abs(A[r][c]) > Math.abs(A[piv][c])) piv = r;
     [A[c], A[piv]] = [A[piv], A[c]];
     [b[c], b[piv]] = [b[piv], b[c]];
-    if (Math.abs(A[c][c]) < 1e-12) throw new SynthError('glue model: the synthesized sizes do not determine the model');
+    // Collinear sizes (only memRatio 64: one width): the glue is then affine in the tiles alone.
+    if (Math.abs(A[c][c]) < 1e-9) return c === 2 ? fitLinear(rows.map((x) => [x[0], x[1], 0] as const), ys, true) : [ys[0], 0, 0];
     for (let r = c + 1; r < 3; r++) {
       const f = A[r][c] / A[c][c];
       for (let q = c; q < 3; q++) A[r][q] -= f * A[c][q];
@@ -256,7 +258,9 @@ export function predictGlue(model: GlueModel, spec: ArchSpec, width: number, hei
 export async function glueModel(spec: ArchSpec, target: SynthTarget, extra: readonly { width: number; height: number; glue: Resources }[] = [], opts: FitOptions = {}): Promise<GlueModel> {
   const r = spec.memRatio;
   const points: { width: number; height: number; glue: Resources }[] = [];
-  for (const [w, h] of [[r, 1], [2 * r, 1], [r, 2]] as const) {
+  // Sizes that separate the per-tile from the per-border-track glue (width is at most 64).
+  const third: readonly [number, number] = 2 * r <= 64 ? [2 * r, 1] : r < 64 ? [r + 1, 1] : [r, 3];
+  for (const [w, h] of [[r, 1], third, [r, 2]] as const) {
     const ir = buildIR(validateSpec({ ...spec, width: w, height: h }));
     points.push({ width: w, height: h, glue: deviceResources((await synthWrapperGlue(ir, target, opts)).area, target) });
   }
