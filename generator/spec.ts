@@ -72,6 +72,9 @@ export const PRESETS: Record<string, ArchSpec> = {
   // Smallest array that maps the vector kernels (2 scanners, 2 value arrays, 2 writers, a joiner and an ALU).
   tiny: { ...DEFAULT, width: 4, height: 4, memRatio: 2, memDepth: 256 },
   default: DEFAULT,
+  // Smallest array that maps SpMV in CSR on west0067 (7 PE + 8 MEM tiles; 2 tracks route it, 1 does not;
+  // B's seg + crd take 362 SRAM words): the FPGA prototyping preset (basalt fpga).
+  spmv: { ...DEFAULT, width: 4, height: 4, memRatio: 2, tracks: 2, memDepth: 512, accWidth: 16, peOps: ['mul'] },
   // Onyx: 32x16, 3 PE columns then 1 MEM column, 4 KB per MEM tile.
   onyx: { ...DEFAULT, width: 32, height: 16, memRatio: 4, memDepth: 2048 },
 };

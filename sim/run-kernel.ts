@@ -14,7 +14,8 @@ import { OUTPUT_ARRAYS, runGraph, type GraphRun } from '../golden/run-graph.ts';
 import { wrapSigned } from '../sam/arith.ts';
 import type { SamGraph } from '../sam/graph.ts';
 import { buildIcarusModel, decodeKnown } from './icarus.ts';
-import { Job, runJob } from './job.ts';
+import { runJob } from './job.ts';
+import { kernelJob } from './kernel-job.ts';
 import { buildModel } from './verilator.ts';
 import { defaultCycleLimit, stallError } from './stall.ts';
 import { findFirstWrongEdge, type StreamDiff } from './stream-diff.ts';
@@ -95,12 +96,8 @@ export async function runOnRtl(req: RtlRunRequest): Promise<RtlRunResult> {
   const model = req.simulator === 'icarus'
     ? await buildIcarusModel(ir, { log: req.log ?? (() => {}) })
     : (await buildModel(ir, { log: req.log, ...(req.trace !== undefined ? { variant: { trace: traceFormat(req.trace) } } : {}) })).exe;
-  const job = new Job();
-  for (const [a, w] of m.memImage) job.memWrite(a, w);
-  job.bitstream(m.words);
   const limit = req.maxCycles ?? defaultCycleLimit(golden.idealCycles);
-  job.start().runDone(limit);
-  for (const w of m.written.values()) for (const r of Object.values(w.arrays)) job.memDump(memAddress(w.tile, r.base), r.capacity);
+  const job = kernelJob(m, limit);
   const res = await withTraceFile(req.trace, (trace) => runJob(model, job, { trace }));
   const done = res.doneRuns[0];
   if (!done) throw new CapacityError(`the array did not finish: the simulator stopped before 'done' (exit ${res.exitCode})`);
