@@ -1,8 +1,8 @@
 /**
  * Figures for the sparse accumulators (issue 9; not a test, prints measurements):
  * cycles / idealCycles of Gustavson (SpAcc1) and the outer product (SpAcc2) on
- * karate and LFAT5 on the RTL, and the generic cell counts of the two
- * accumulator modules and of the MEM tile that holds them.
+ * karate and LFAT5 on the RTL, and the generic cell counts of every MEM
+ * primitive module (the accumulators among them) and of the MEM tile.
  * Usage: node bin/run-ts.js bench/accumulators.ts
  */
 import { dirname, resolve } from 'node:path';
@@ -11,6 +11,7 @@ import { executeRun } from '../flow/run.ts';
 import { renderVerilog } from '../generator/emit.ts';
 import { buildIR } from '../generator/ir.ts';
 import { PRESETS, validateSpec } from '../generator/spec.ts';
+import { PRIMITIVES } from '../sam/prims/index.ts';
 import { flatCells, synthesize } from '../synth/yosys.ts';
 
 const REAL = resolve(dirname(fileURLToPath(import.meta.url)), '../../shared/data/mtx/real');
@@ -33,8 +34,12 @@ for (const r of runs) {
   console.log(`${r.title.padEnd(40)} ${String(report.cycles).padStart(7)} ${String(report.idealCycles).padStart(8)} ${(report.cycles / report.idealCycles).toFixed(2).padStart(6)} ${s.padStart(7)}  ${report.match}`);
 }
 
-console.log('\nyosys generic cells (default: accWidth 256, memDepth 2048)');
+console.log('\nyosys generic cells of every MEM primitive (default: accWidth 256, memDepth 2048)');
 const files = renderVerilog(buildIR(validateSpec(PRESETS.default)));
-for (const m of ['basalt_prim_spacc', 'basalt_prim_spacc2']) console.log(`  ${m.padEnd(22)} ${flatCells(await synthesize(files, m), m)}`);
+for (const d of PRIMITIVES) {
+  if (d.tile !== 'mem' || !d.rtl) continue;
+  const m = d.rtl.module;
+  console.log(`  ${m.padEnd(28)} ${flatCells(await synthesize(files, m), m)}`);
+}
 const tile = await synthesize(files, 'basalt_mem_tile');
 console.log(`  basalt_mem_tile        ${flatCells(tile, 'basalt_mem_tile')} (core ${flatCells(tile, 'basalt_mem_core')})`);

@@ -112,7 +112,11 @@ export async function executeRun(req: RunRequest) {
       const what = simulator === 'icarus' ? '--simulator icarus' : maxCycles !== undefined ? '--max-cycles' : '--trace';
       throw new UserError(`${what} runs a kernel that fits the array whole, and this one needs tiling (${wholeProblem!.message})`);
     }
-    const r = await runTiled({ spec, kernel, inputs, simulator: simulator === 'golden' ? 'golden' : 'verilator', log: req.log, progress: req.progress });
+    const r = await runTiled({ spec, kernel, inputs, simulator: simulator === 'golden' ? 'golden' : 'verilator', log: req.log, progress: req.progress }).catch((e: unknown) => {
+      // Say first what the whole kernel lacks; then why tiling cannot make up for it.
+      if (!(e instanceof CapacityError) || e.message.endsWith(wholeProblem!.message)) throw e;
+      throw new CapacityError(`${wholeProblem!.message}; tiling cannot help: ${e.message.replace(/^the kernel cannot be tiled onto this array: /, '')}`);
+    });
     ({ graph, output, cycles, idealCycles, tiling } = r);
     sim = { seconds: r.simSeconds, cyclesPerSecond: r.simSeconds > 0 ? r.simCycles / r.simSeconds : 0 };
   }

@@ -9,7 +9,7 @@
 import { CapacityError } from '../base/errors.ts';
 import { copyNodeId, imageFor, type MappedKernel } from '../compiler/map-kernel.ts';
 import type { Tensor } from '../formats/tensor.ts';
-import { memAddress, type HardwareIR } from '../generator/ir.ts';
+import { CLEAR_ADDRESS, memAddress, type HardwareIR } from '../generator/ir.ts';
 import { outputArrays, type GraphRun } from '../golden/run-graph.ts';
 import { Job, runJob } from './job.ts';
 import { readOutput } from './run-kernel.ts';
@@ -45,13 +45,22 @@ export async function runTileBatches(
   ir: HardwareIR, m: MappedKernel, tasks: readonly TileTask[], opts: { log?: (line: string) => void; progress?: (done: number, total: number) => void } = {},
 ): Promise<TileBatchRun> {
   const job = new Job();
-  job.bitstream(m.words);
   const empty = Object.fromEntries(m.single.inputs.map((b) => [b.tensor, { shape: b.shape, coords: [], values: [] }]));
   const batches: { task: number; copy: number; sizes: Map<string, Record<string, number>> }[][] = [];
+  const written: (Map<string, Record<string, number>> | undefined)[] = [];
   for (let first = 0; first < tasks.length; first += m.copies) {
     const batch: (typeof batches)[number] = [];
+    // Every batch starts from a cleared array (FIFOs, configuration), so nothing of the previous task remains.
+    if (first > 0) job.cfgWrite(CLEAR_ADDRESS, 0);
+    job.bitstream(m.words);
     for (let c = 0; c < m.copies; c++) {
       const t = first + c < tasks.length ? tasks[first + c] : undefined;
+      // What the previous task wrote goes back to zero: a dense output level's hidden zeros are read from SRAM.
+      for (const [node, arrays] of written[c] ?? []) {
+        const w = m.written.get(copyNodeId(node, c))!;
+        for (const [a, n] of Object.entries(arrays)) for (let k = 0; k < n; k++) job.memWrite(memAddress(w.tile, w.arrays[a].base + k), 0);
+      }
+      written[c] = t ? readSizes(m, t.golden) : undefined;
       for (const [a, w] of imageFor(m, t?.inputs ?? empty, c)) job.memWrite(a, w);
       if (t) batch.push({ task: first + c, copy: c, sizes: readSizes(m, t.golden) });
     }

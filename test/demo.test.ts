@@ -14,7 +14,11 @@ describe('basalt demo', () => {
     expect(j.match).toBe(true);
     expect(j.lintWarnings).toBe(0);
     expect(j.runs.every((x: { ok: boolean }) => x.ok)).toBe(true);
-    expect(j.kernels.map((k: { title: string }) => k.title)).toEqual(['SpMV (CSR) on west0067', 'SpMSpM inner product on karate x karate']);
+    expect(j.kernels.map((k: { title: string }) => k.title)).toEqual(['SpMV (CSR) on west0067', 'SpMSpM inner product on karate x karate', 'SpMV (CSC, sparse c) on jagmesh7, tiled']);
+    // The third needs tiling: more than one task, cycles = memory loading + compute.
+    const tiled = j.kernels[2];
+    expect(tiled.tiling.tiles).toBeGreaterThan(1);
+    expect(tiled.cycles).toBe(tiled.tiling.loadCycles + tiled.tiling.computeCycles);
     for (const k of j.kernels) {
       expect(k.match).toBe(true);
       expect(k.nnz).toBeGreaterThan(0);

@@ -137,18 +137,28 @@ describe('kernels on the RTL (default array, Verilator)', () => {
     expect(j.cycles).toBeLessThan(j.idealCycles * 1.5);
   });
 
-  it('refuses coordinates that do not fit the datapath', async () => {
+  it('tiles a vector longer than the 16-bit coordinate range, exactly', async () => {
     const r = await execa('node', ['bin/basalt.js', 'run', '--preset', 'default', '--expr', 'x(i)=b(i)*c(i)',
-      '--input', 'b=random:100000:0.00002:1', '--input', 'c=random:100000:0.00002:2'], { reject: false });
-    expect(r.exitCode).toBe(1);
-    expect(r.stderr.trim()).toMatch(/^basalt: tensor \w: mode 0 has size 100000, but coordinates on the 16-bit datapath reach 65535/);
+      '--input', 'b=random:100000:0.0002:1', '--input', 'c=random:100000:0.0002:2', '--values', 'seed:3', '--json'], { reject: false });
+    expect(r.exitCode, r.stderr).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.match).toBe(true);
+    // Coordinates on the datapath reach 65535: at least two tiles along i.
+    expect(j.tiling.tileShape.i).toBeLessThanOrEqual(65536);
+    expect(j.tiling.tiles).toBeGreaterThanOrEqual(2);
+    expect(j.cycles).toBe(j.tiling.loadCycles + j.tiling.computeCycles);
   });
 
-  it('refuses an input too large for a MEM tile, naming the tensor', async () => {
-    const r = await execa('node', ['bin/basalt.js', 'run', '--preset', 'tiny', '--expr', 'x(i)=b(i)*c(i)',
-      '--input', 'b=random:2000:0.9:1', '--input', 'c=random:2000:0.9:2', '--json'], { reject: false });
-    expect(r.exitCode).toBe(1);
-    expect(r.stdout).toBe('');
-    expect(r.stderr).toMatch(/tensor b level 0 \(seg \+ crd\) needs \d+ SRAM words but a MEM tile holds 256/);
+  it('tiles an input too large for a MEM tile (tasks back to back in one process), and names it where tiling is not allowed', async () => {
+    const args = ['bin/basalt.js', 'run', '--preset', 'tiny', '--expr', 'x(i)=b(i)*c(i)', '--input', 'b=random:2000:0.9:1', '--input', 'c=random:2000:0.9:2', '--json'];
+    const r = await execa('node', args, { reject: false });
+    expect(r.exitCode, r.stderr).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.match).toBe(true);
+    expect(j.tiling.tiles).toBeGreaterThan(8);
+    const icarus = await execa('node', [...args, '--simulator', 'icarus'], { reject: false });
+    expect(icarus.exitCode).toBe(1);
+    expect(icarus.stdout).toBe('');
+    expect(icarus.stderr).toMatch(/--simulator icarus runs a kernel that fits the array whole, and this one needs tiling \(tensor b level 0 \(seg \+ crd\) needs \d+ SRAM words but a MEM tile holds 256/);
   });
 });
