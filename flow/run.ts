@@ -114,7 +114,9 @@ export async function executeRun(req: RunRequest) {
     }
     const r = await runTiled({ spec, kernel, inputs, simulator: simulator === 'golden' ? 'golden' : 'verilator', log: req.log, progress: req.progress }).catch((e: unknown) => {
       // Say first what the whole kernel lacks; then why tiling cannot make up for it.
-      if (!(e instanceof CapacityError) || e.message.endsWith(wholeProblem!.message)) throw e;
+      if (!(e instanceof CapacityError)) throw e;
+      // The same reason at every tile size (e.g. too few tiles for the graph): the whole kernel's message says it.
+      if (e.message.endsWith(wholeProblem!.message)) throw wholeProblem!;
       throw new CapacityError(`${wholeProblem!.message}; tiling cannot help: ${e.message.replace(/^the kernel cannot be tiled onto this array: /, '')}`);
     });
     ({ graph, output, cycles, idealCycles, tiling } = r);
