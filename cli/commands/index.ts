@@ -4,6 +4,7 @@ import { registerSynth } from './synth.ts';
 import { registerDemo } from './demo.ts';
 import { registerRun } from './run.ts';
 import { registerPrim } from './prim.ts';
+import { registerSweep } from './sweep.ts';
 
 /** Each command lives in its own module; add one line here per command. */
 export function registerCommands(program: Command): void {
@@ -12,4 +13,5 @@ export function registerCommands(program: Command): void {
   registerDemo(program);
   registerRun(program);
   registerPrim(program);
+  registerSweep(program);
 }
