@@ -51,7 +51,7 @@ function progress(json: boolean): { onEvent: (e: SweepEvent) => void; stop: () =
     let started = false;
     let done = 0;
     const later: string[] = [];
-    const status = () => [...running].map(([p, s]) => `#${p} ${s}`).join('  ').slice(0, Math.max(20, (process.stderr.columns ?? 100) - 50));
+    const status = () => [...running].map(([p, s]) => `#${p} ${s}`).join('  ').slice(0, Math.max(40, (process.stderr.columns ?? 120) - 45));
     return {
       onEvent: (e) => {
         if (e.type === 'start') {
@@ -96,8 +96,13 @@ function describe(s: SweepSummary): string {
 }
 
 export function registerSweep(program: Command): void {
+  // `sweep merge ... --out DIR`: --out after a subcommand belongs to the subcommand, not to `sweep`.
+  // Commander needs positional options on every parent for that; the program has no options of its
+  // own, so this changes nothing for the other commands.
+  program.enablePositionalOptions();
   const sweep = program
     .command('sweep')
+    .enablePositionalOptions()
     .description('run a design-space sweep: every point of a grid (gen, synth, build, run each kernel) into DIR/results.{csv,json} and DIR/report.html; resumable')
     .option('--grid <file>', 'grid JSON: base, axes or points, kernels, area targets')
     .option('--out <dir>', 'sweep directory (created; re-running resumes)')
