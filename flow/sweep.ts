@@ -228,24 +228,27 @@ export async function mergeSweeps(dirs: readonly string[], out: string): Promise
   const dir = resolve(out);
   const existing = readStoredGrid(dir);
   const sources = existing?.hash === first.hash && !inputs.includes(dir) ? [...inputs, dir] : inputs;
-  const stored = prepareSweepDir(dir, { name: first.name, hash: first.hash, grid: first.grid, baseDir: first.baseDir });
+  const names = [...dirs, out];
 
-  for (const p of stored.grid.points) {
+  // Every point's pick first: a conflict refuses the merge before anything is written.
+  const picks: PointResult[] = [];
+  for (const p of first.grid.points) {
     let pick: PointResult | undefined;
     let from = '';
     for (const [i, src] of sources.entries()) {
-      const r = readPoint(src, stored, p.index);
+      const r = readPoint(src, first, p.index);
       if (!r) continue;
-      const name = i < dirs.length ? dirs[i] : out;
       if (!pick || (!pointDone(pick) && pointDone(r))) {
         pick = r;
-        from = name;
-      } else if (pointDone(pick) && pointDone(r) && designOf(stored, pick) !== designOf(stored, r)) {
-        throw new UserError(`sweep merge: point ${p.index + 1} has different results in ${from} and ${name} (same grid: a tool or machine difference?)`);
+        from = names[i];
+      } else if (pointDone(pick) && pointDone(r) && designOf(first, pick) !== designOf(first, r)) {
+        throw new UserError(`sweep merge: point ${p.index + 1} (${pick.label}) has different results in ${from} and ${names[i]} (same grid: a tool or machine difference?)`);
       }
     }
-    if (pick) writePoint(dir, pick);
+    if (pick) picks.push(pick);
   }
+  const stored = prepareSweepDir(dir, { name: first.name, hash: first.hash, grid: first.grid, baseDir: first.baseDir });
+  for (const r of picks) writePoint(dir, r);
   const { table, files } = await writeTables(dir, stored);
   return {
     name: stored.name, hash: stored.hash, out: dir, inputs, points: table.sweep.points, done: table.sweep.done, missing: table.sweep.missing,

@@ -158,7 +158,10 @@ describe('basalt sweep (example grid, tiny array, Verilator)', () => {
     expect(JSON.parse(m.stdout)).toMatchObject({ points: 4, done: 4, complete: true, missing: [] });
     expect(design(dir('merged'))).toEqual(design(dir('full')));
     expect(readFileSync(join(dir('merged'), 'results.csv'), 'utf8').split('\n')[0]).toBe(readFileSync(join(dir('full'), 'results.csv'), 'utf8').split('\n')[0]);
-    expect(readdirSync(join(dir('merged'), 'plots')).sort()).toEqual(['spmv-west0067.svg', 'vecmul.svg']);
+    // The report holds no timing: the merged one is the unsharded one, byte for byte, plots included.
+    for (const f of ['report.html', 'plots/spmv-west0067.svg', 'plots/vecmul.svg']) {
+      expect(readFileSync(join(dir('merged'), f), 'utf8'), f).toBe(readFileSync(join(dir('full'), f), 'utf8'));
+    }
     // The merged directory is a sweep directory of the grid: running the grid into it finds everything done.
     expect((await sweep(['--grid', GRID, '--out', dir('merged')])).summary).toMatchObject({ ran: 0, skipped: 4 });
   });
@@ -176,6 +179,18 @@ describe('basalt sweep (example grid, tiny array, Verilator)', () => {
     const m = await execa('node', ['bin/basalt.js', 'sweep', 'merge', dir('s1'), dir('other'), '--out', dir('bad-merge')], { reject: false });
     expect(m.exitCode).toBe(1);
     expect(m.stderr).toMatch(new RegExp(`^basalt: sweep merge: ${dir('other')} is a sweep of grid 'other' \\(hash [0-9a-f]{16}\\) but ${dir('s1')} is of grid 'small' \\(hash ${full.hash}\\): only shards of one grid merge$`));
+    expect(existsSync(dir('bad-merge'))).toBe(false);
+
+    // Two finished copies of a point that disagree (here: a tampered cycle count) are refused too.
+    const tampered = dir('tampered');
+    cpSync(dir('s1'), tampered, { recursive: true });
+    const f = join(tampered, 'points', '0001.json');
+    const p = JSON.parse(readFileSync(f, 'utf8')) as { kernels: { cycles: number }[] };
+    p.kernels[0].cycles += 1;
+    writeFileSync(f, JSON.stringify(p));
+    const t = await execa('node', ['bin/basalt.js', 'sweep', 'merge', dir('full'), tampered, '--out', dir('bad-merge')], { reject: false });
+    expect(t.exitCode).toBe(1);
+    expect(t.stderr).toBe(`basalt: sweep merge: point 1 (tracks=2 fifoDepth=2) has different results in ${dir('full')} and ${tampered} (same grid: a tool or machine difference?)`);
     expect(existsSync(dir('bad-merge'))).toBe(false);
 
     const r = await execa('node', ['bin/basalt.js', 'sweep', '--grid', other, '--out', dir('full')], { reject: false });
