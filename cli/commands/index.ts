@@ -5,6 +5,7 @@ import { registerDemo } from './demo.ts';
 import { registerRun } from './run.ts';
 import { registerPrim } from './prim.ts';
 import { registerFpga } from './fpga.ts';
+import { registerSweep } from './sweep.ts';
 
 /** Each command lives in its own module; add one line here per command. */
 export function registerCommands(program: Command): void {
@@ -14,4 +15,5 @@ export function registerCommands(program: Command): void {
   registerRun(program);
   registerPrim(program);
   registerFpga(program);
+  registerSweep(program);
 }
