@@ -54,7 +54,22 @@ interface Footprint {
 /** The kernel rebuilt for the tile shape (the graph every task runs). */
 function tileKernel(k: Kernel, plan: TilePlan): Kernel {
   const shapes = Object.fromEntries([...plan.vars.keys()].map((t) => [t, tileShape(plan, t)]));
-  return resolveKernel(k.assignment.text, Object.fromEntries(k.tensors.map((t) => [t.name, t.format.text])), k.order, shapes);
+  return resolveKernel(k.assignment.text, Object.fromEntries(k.tensors.map((t) => [t.name, tileFormat(t)])), k.order, shapes);
+}
+
+/**
+ * An input's format inside a tile: a dense level above a compressed one is stored compressed.
+ * Most rows of a tile are empty, and a dense level iterates every one of them (in a CSR SpMV a run
+ * of empty rows longer than the stream buffers deadlocks the row alignment); compressed, a tile
+ * holds only its non-empty rows. The values and the result are the same.
+ */
+function tileFormat(t: Kernel['tensors'][number]): string {
+  const kinds = t.format.kinds;
+  if (t.isOutput || !kinds.some((x, l) => x === 'd' && kinds.slice(l + 1).includes('s'))) return t.format.text;
+  const last = kinds.lastIndexOf('s');
+  const text = kinds.map((x, l) => (l < last ? 's' : x)).join('');
+  const order = t.format.text.includes(':') ? t.format.text.slice(t.format.text.indexOf(':')) : '';
+  return text + order;
 }
 
 /** The most tasks of one tile shape can need; beyond, the kernel is too sparse for the tile size chosen. */
@@ -73,7 +88,11 @@ export function planTiles(ir: HardwareIR, req: Pick<TiledRequest, 'kernel' | 'in
   const vars = tensorVars(k);
   const outside = outsideSums(k);
   const tile: Record<string, number> = Object.fromEntries(k.indexVars.map((v) => [v, Math.min(k.dims[v], 2 ** dw)]));
-  for (;;) {
+  // A task narrower than the tile along a dense level would iterate the tile's empty rest (in a
+  // CSR SpMV, a run of empty rows longer than the stream buffers deadlocks the array): along those
+  // variables the tile shrinks instead of the task splitting.
+  const denseVars = new Set(k.tensors.flatMap((t) => t.levelVars.filter((_, l) => t.format.kinds[l] === 'd')));
+  plan: for (;;) {
     const plan: TilePlan = { tile, vars, outside };
     let tk: Kernel;
     let graph: SamGraph;
@@ -107,6 +126,10 @@ export function planTiles(ir: HardwareIR, req: Pick<TiledRequest, 'kernel' | 'in
       const { task, vars: along } = problem;
       const v = along.filter((x) => task.task.ranges[x].len > 1).sort((a, b) => task.task.ranges[b].len - task.task.ranges[a].len)[0];
       if (v === undefined) throw new CapacityError(`the kernel cannot be tiled onto this array: ${problem.why} even for a single coordinate`);
+      if (denseVars.has(v)) {
+        tile[v] = Math.ceil(task.task.ranges[v].len / 2);
+        continue plan;
+      }
       const halves = splitTask(task.task, v).map((h) => taskInputs(k, plan, req.inputs, h)).filter((t): t is TaskInputs => t !== null);
       tasks = tasks.flatMap((t) => (t === task ? halves : [t]));
     }

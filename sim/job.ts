@@ -38,6 +38,8 @@ export class Job {
   start(): this { return this.add('start'); }
   runStreams(maxCycles: number): this { return this.add(`run_streams ${maxCycles}`); }
   runDone(maxCycles: number): this { return this.add(`run_done ${maxCycles}`); }
+  /** Ends the job here when the last run_done timed out (Verilator driver only). */
+  stopIfTimeout(): this { return this.add('stop_if_timeout'); }
   // ---- core harness ----
   /** A new case: every field back to 0 (and a reset pulse when `reset`). */
   newCase(id: number, reset: boolean): this { return this.add(`case ${id} ${reset ? 1 : 0}`); }

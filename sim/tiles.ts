@@ -65,7 +65,7 @@ export async function runTileBatches(
       if (t) batch.push({ task: first + c, copy: c, sizes: readSizes(m, t.golden) });
     }
     const ideal = Math.max(...batch.map((b) => tasks[b.task].golden.idealCycles));
-    job.start().runDone(defaultCycleLimit(ideal) * 2);
+    job.start().runDone(defaultCycleLimit(ideal) * 2).stopIfTimeout();
     for (const b of batch) {
       for (const [node, arrays] of b.sizes) {
         const w = m.written.get(copyNodeId(node, b.copy))!;
@@ -80,7 +80,10 @@ export async function runTileBatches(
   let dump = 0;
   batches.forEach((batch, i) => {
     const done = res.doneRuns[i];
-    if (!done?.ok) throw new CapacityError(`tile batch ${i} (tasks ${batch.map((b) => b.task).join(', ')}) did not finish within ${done?.cycles ?? 0} cycles`);
+    if (!done?.ok) {
+      throw new CapacityError(`tile batch ${i} (tasks ${batch.map((b) => b.task).join(', ')}) did not finish within ${done?.cycles ?? 0} cycles; ` +
+        'the run stopped there (a deadlock or a cycle limit: run that task\'s inputs whole with --max-cycles for the stall report)');
+    }
     for (const b of batch) {
       const dumps = new Map<number, number[]>();
       for (const [, arrays] of b.sizes) for (const _ of Object.keys(arrays)) {

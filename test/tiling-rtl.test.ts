@@ -16,12 +16,12 @@ import { buildModel } from '../sim/verilator.ts';
 
 const ir = presetIR('tiny');
 
-/** rows x cols: row 3 dense, rows 40..79 empty, otherwise row r has about 60/(r+1) nonzeros (power law). */
-function stressMatrix(rows: number, cols: number, seed: number): Tensor {
+/** rows x cols: row 3 dense, rows 40..79 empty when `gap`, otherwise row r has about 60/(r+1) nonzeros (power law). */
+function stressMatrix(rows: number, cols: number, seed: number, gap: boolean): Tensor {
   const rand = mulberry32(seed);
   const entries = new Map<string, [number[], number]>();
   for (let r = 0; r < rows; r++) {
-    if (r >= 40 && r < 80) continue;
+    if (gap && r >= 40 && r < 80) continue;
     const n = r === 3 ? cols : Math.max(1, Math.round(60 / (r + 1)));
     for (let k = 0; k < n; k++) {
       const c = r === 3 ? k : Math.floor(rand() * cols);
@@ -39,12 +39,14 @@ const dense = (n: number, seed: number): Tensor => {
 describe('tiled kernels on the RTL (tiny array)', () => {
   beforeAll(async () => { await buildModel(ir); });
 
+  // Tiles store B compressed in both (flow/tiled-run.ts tileFormat): in CSR a tile's dense row
+  // level would iterate its empty rows, and a long run of them deadlocks the row alignment.
   it.each([
-    ['SpMV CSR, c dense', 'x(i)=B(i,j)*c(j)', { B: 'ds', c: 'd' }, undefined],
-    ['SpMV DCSR, c dense', 'x(i)=B(i,j)*c(j)', { B: 'ss', c: 'd' }, undefined],
-  ] as const)('%s on a 300 x 700 power-law matrix with a dense row and an empty block', async (_, expr, formats, order) => {
-    const inputs = { B: stressMatrix(300, 700, 5), c: dense(700, 6) };
-    const kernel = resolveKernel(expr, formats, order, { B: inputs.B.shape, c: inputs.c.shape });
+    ['SpMV CSR, c dense', 'x(i)=B(i,j)*c(j)', { B: 'ds', c: 'd' }],
+    ['SpMV DCSR, c dense', 'x(i)=B(i,j)*c(j)', { B: 'ss', c: 'd' }],
+  ] as const)('%s on a 300 x 700 power-law matrix with a dense row and an empty block', async (_, expr, formats) => {
+    const inputs = { B: stressMatrix(300, 700, 5, true), c: dense(700, 6) };
+    const kernel = resolveKernel(expr, formats, undefined, { B: inputs.B.shape, c: inputs.c.shape });
     // The dense row alone (700 coordinates) is larger than a MEM tile.
     expect(inputs.B.values.length).toBeGreaterThan(3 * 256);
     const r = await runTiled({ spec: ir.spec, kernel, inputs, simulator: 'verilator' });
