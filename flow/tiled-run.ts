@@ -9,6 +9,7 @@ import { checkOutputFits, lowerForHardware, mapKernel, preloadSizes, type Layout
 import { resolveKernel, type Kernel } from '../compiler/resolve.ts';
 import { buildSamGraph } from '../compiler/sam-graph.ts';
 import { Combiner, gridTasks, outsideSums, splitTask, taskInputs, tensorVars, tileShape, type TaskInputs, type TilePlan } from '../compiler/tiling.ts';
+import type { LevelKind } from '../formats/fibertree.ts';
 import { tensorDiff, type Tensor } from '../formats/tensor.ts';
 import { buildIR, type HardwareIR } from '../generator/ir.ts';
 import type { ArchSpec } from '../generator/spec.ts';
@@ -58,18 +59,20 @@ function tileKernel(k: Kernel, plan: TilePlan): Kernel {
 }
 
 /**
- * An input's format inside a tile: a dense level above a compressed one is stored compressed.
+ * An input's levels inside a tile: a dense level above a compressed one is stored compressed.
  * Most rows of a tile are empty, and a dense level iterates every one of them (in a CSR SpMV a run
  * of empty rows longer than the stream buffers deadlocks the row alignment); compressed, a tile
  * holds only its non-empty rows. The values and the result are the same.
  */
-function tileFormat(t: Kernel['tensors'][number]): string {
+function tileKinds(t: Kernel['tensors'][number]): readonly LevelKind[] {
   const kinds = t.format.kinds;
-  if (t.isOutput || !kinds.some((x, l) => x === 'd' && kinds.slice(l + 1).includes('s'))) return t.format.text;
   const last = kinds.lastIndexOf('s');
-  const text = kinds.map((x, l) => (l < last ? 's' : x)).join('');
-  const order = t.format.text.includes(':') ? t.format.text.slice(t.format.text.indexOf(':')) : '';
-  return text + order;
+  return t.isOutput ? kinds : kinds.map((x, l) => (l < last ? 's' : x));
+}
+
+function tileFormat(t: Kernel['tensors'][number]): string {
+  const text = t.format.text;
+  return tileKinds(t).join('') + (text.includes(':') ? text.slice(text.indexOf(':')) : '');
 }
 
 /** The most tasks of one tile shape can need; beyond, the kernel is too sparse for the tile size chosen. */
@@ -91,7 +94,7 @@ export function planTiles(ir: HardwareIR, req: Pick<TiledRequest, 'kernel' | 'in
   // A task narrower than the tile along a dense level would iterate the tile's empty rest (in a
   // CSR SpMV, a run of empty rows longer than the stream buffers deadlocks the array): along those
   // variables the tile shrinks instead of the task splitting.
-  const denseVars = new Set(k.tensors.flatMap((t) => t.levelVars.filter((_, l) => t.format.kinds[l] === 'd')));
+  const denseVars = new Set(k.tensors.flatMap((t) => { const kinds = tileKinds(t); return t.levelVars.filter((_, l) => kinds[l] === 'd'); }));
   plan: for (;;) {
     const plan: TilePlan = { tile, vars, outside };
     let tk: Kernel;

@@ -8,10 +8,11 @@
  * testbench decides something, which 2-state Verilator turns into a 0.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa, execaSync } from 'execa';
+import { cachedBuild } from './build-cache.ts';
 import { tensorDiff, type Tensor } from '../formats/tensor.ts';
 import { renderVerilog } from '../generator/emit.ts';
 import { ADDRESS_INDEX_SHIFT, type HardwareIR } from '../generator/ir.ts';
@@ -102,29 +103,13 @@ export async function compileIcarus(src: IcarusSources, opts: { log?: (s: string
   for (const n of vnames) h.update(n).update('\0').update(src.files.get(n)!).update('\0');
   h.update(IVERILOG_FLAGS.join(' ')).update(toolchain());
   const dir = join(cacheDir(), `${src.name}-${h.digest('hex').slice(0, 12)}`);
-  const vvp = join(dir, 'model.vvp');
-  if (existsSync(vvp)) return new IcarusModel(vvp, dir, false, 0);
-
   mkdirSync(cacheDir(), { recursive: true });
-  const t0 = performance.now();
-  const tmp = `${dir}.tmp-${process.pid}`;
-  rmSync(tmp, { recursive: true, force: true });
-  mkdirSync(join(tmp, 'src'), { recursive: true });
-  for (const n of vnames) writeFileSync(join(tmp, 'src', n), src.files.get(n)!);
-  opts.log?.(`compiling Icarus model ${src.name} (cached afterwards) ...`);
-  // As for Verilator: the finished compile moves into the cache inside the lock, so a waiter finds it.
   const compile = `iverilog ${IVERILOG_FLAGS.join(' ')} -o model.vvp ${vnames.map((n) => `'src/${n}'`).join(' ')}`;
-  const cmd = `test -f '${vvp}' || { ${compile} && mv '${tmp}' '${dir}'; }`;
-  try {
-    await execa('flock', ['-x', LOCK_FILE, 'sh', '-c', cmd], { cwd: tmp, all: true });
-  } catch (err) {
-    const all = (err as { all?: string }).all ?? String(err);
-    throw new Error(`Icarus compile of ${src.name} failed:\n${all.split('\n').slice(-30).join('\n')}`);
-  } finally {
-    rmSync(tmp, { recursive: true, force: true });
-  }
-  if (!existsSync(vvp)) throw new Error(`Icarus compile of ${src.name} produced no model.vvp`);
-  return new IcarusModel(vvp, dir, true, (performance.now() - t0) / 1000);
+  const r = await cachedBuild({
+    dir, product: 'model.vvp', files: new Map(vnames.map((n) => [`src/${n}`, src.files.get(n)!])), command: compile, lockFile: LOCK_FILE,
+    what: `Icarus compile of ${src.name}`, log: () => opts.log?.(`compiling Icarus model ${src.name} (cached afterwards) ...`),
+  });
+  return new IcarusModel(r.path, dir, r.seconds !== null, r.seconds ?? 0);
 }
 
 /**

@@ -5,10 +5,11 @@
  * a machine-wide lock: two Verilator builds at once would thrash two cores.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { execa, execaSync } from 'execa';
+import { execaSync } from 'execa';
+import { cachedBuild } from './build-cache.ts';
 import { ADDRESS_INDEX_SHIFT, type HardwareIR } from '../generator/ir.ts';
 import { renderVerilog } from '../generator/emit.ts';
 import { renderTemplate } from '../generator/render.ts';
@@ -100,33 +101,15 @@ export async function buildVerilatorModel(src: ModelSources, opts: { log?: (s: s
   h.update(src.top).update(src.driver).update(flags.join(' ')).update(vlt).update(toolchain());
   const dir = join(cacheDir(), `${src.name}-${h.digest('hex').slice(0, 12)}`);
   const exeName = `V${src.top}`;
-  const exe = join(dir, 'obj', exeName);
-  if (existsSync(exe)) return { exe, dir, built: false, buildSeconds: 0 };
-
   mkdirSync(cacheDir(), { recursive: true });
-  const t0 = performance.now();
-  const tmp = `${dir}.tmp-${process.pid}`;
-  rmSync(tmp, { recursive: true, force: true });
-  mkdirSync(join(tmp, 'src'), { recursive: true });
-  for (const n of vnames) writeFileSync(join(tmp, 'src', n), src.files.get(n)!);
-  writeFileSync(join(tmp, 'src', 'tb_main.cpp'), src.driver);
-  writeFileSync(join(tmp, 'src', 'control.vlt'), vlt);
-  opts.log?.(`building Verilator model ${src.name} (cached afterwards) ...`);
-  const vfiles = vnames.map((n) => join('src', n));
-  // flock serialises builds across processes (test workers, helpers, parallel CLI runs);
-  // the finished build moves into the cache inside the lock, so a waiter finds it.
-  const verilate = `verilator ${flags.map((f) => `'${f}'`).join(' ')} --top-module ${src.top} --Mdir obj -o ${exeName} src/control.vlt ${vfiles.join(' ')} src/tb_main.cpp`;
-  const cmd = `test -x '${exe}' || { ${verilate} && mv '${tmp}' '${dir}'; }`;
-  try {
-    await execa('flock', ['-x', LOCK_FILE, 'sh', '-c', cmd], { cwd: tmp, env: { OBJCACHE: existsOnPath('ccache') ? 'ccache' : '' }, all: true });
-  } catch (err) {
-    const all = (err as { all?: string }).all ?? String(err);
-    throw new Error(`Verilator build of ${src.name} failed:\n${all.split('\n').slice(-30).join('\n')}`);
-  } finally {
-    rmSync(tmp, { recursive: true, force: true });
-  }
-  if (!existsSync(exe)) throw new Error(`Verilator build of ${src.name} produced no ${exeName}`);
-  return { exe, dir, built: true, buildSeconds: (performance.now() - t0) / 1000 };
+  const files = new Map([...vnames.map((n) => [`src/${n}`, src.files.get(n)!] as const), ['src/tb_main.cpp', src.driver], ['src/control.vlt', vlt]]);
+  const verilate = `verilator ${flags.map((f) => `'${f}'`).join(' ')} --top-module ${src.top} --Mdir obj -o ${exeName} src/control.vlt ${vnames.map((n) => `src/${n}`).join(' ')} src/tb_main.cpp`;
+  // flock serialises builds across processes (test workers, helpers, parallel CLI runs).
+  const r = await cachedBuild({
+    dir, product: `obj/${exeName}`, files, command: verilate, lockFile: LOCK_FILE, what: `Verilator build of ${src.name}`,
+    env: { OBJCACHE: existsOnPath('ccache') ? 'ccache' : '' }, log: () => opts.log?.(`building Verilator model ${src.name} (cached afterwards) ...`),
+  });
+  return { exe: r.path, dir, built: r.seconds !== null, buildSeconds: r.seconds ?? 0 };
 }
 
 function existsOnPath(bin: string): boolean {
