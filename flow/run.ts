@@ -6,7 +6,7 @@
  * bad input or a limit the array cannot meet.
  */
 import { CapacityError, UserError } from '../base/errors.ts';
-import { checkOutputFits, mapKernel } from '../compiler/map-kernel.ts';
+import { checkOutputFits, mapKernel, type MappedKernel } from '../compiler/map-kernel.ts';
 import { parseFormatOptions, parseOrderOption } from '../compiler/formats-spec.ts';
 import { resolveKernel } from '../compiler/resolve.ts';
 import { buildSamGraph, tileCounts, UnsupportedKernelError, type SamGraph } from '../compiler/sam-graph.ts';
@@ -74,14 +74,15 @@ export async function executeRun(req: RunRequest) {
   const kernel = resolveKernel(req.expr, formats, order, shapes);
   if (req.output !== undefined) checkOutputPath(req.output, kernel.output.shape.length);
   // The whole kernel at once when it fits the array (or the golden model runs it); tile by tile otherwise.
-  let whole: { graph: SamGraph; golden: GraphRun } | undefined;
+  let whole: { graph: SamGraph; golden: GraphRun; mapped?: MappedKernel } | undefined;
   let wholeProblem: Error | undefined;
   try {
     const graph = buildSamGraph(kernel, { dataWidth: w });
     whole = { graph, golden: runGraph(graph, inputs) };
     if (simulator !== 'golden') {
-      const m = mapKernel(buildIR(spec), graph, inputs);
-      checkOutputFits(m, whole.golden.fibertree);
+      const mapped = mapKernel(buildIR(spec), graph, inputs);
+      checkOutputFits(mapped, whole.golden.fibertree);
+      whole = { ...whole, mapped };
     }
   } catch (e) {
     if (!(e instanceof CapacityError || (e instanceof UnsupportedKernelError && whole === undefined))) throw e;
@@ -100,7 +101,7 @@ export async function executeRun(req: RunRequest) {
     output = whole.golden.output;
     cycles = idealCycles = whole.golden.idealCycles;
     if (simulator !== 'golden') {
-      const r = await runOnRtl({ spec, kernel, graph, inputs, simulator, golden: whole.golden, log: req.log, ...(maxCycles !== undefined ? { maxCycles } : {}), ...(req.trace !== undefined ? { trace: req.trace } : {}) });
+      const r = await runOnRtl({ spec, kernel, graph, inputs, simulator, golden: whole.golden, ...(whole.mapped ? { mapped: whole.mapped } : {}), log: req.log, ...(maxCycles !== undefined ? { maxCycles } : {}), ...(req.trace !== undefined ? { trace: req.trace } : {}) });
       output = r.output;
       cycles = r.cycles;
       limit = r.maxCycles;

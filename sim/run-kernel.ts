@@ -36,6 +36,8 @@ export interface RtlRunRequest {
   readonly maxCycles?: number;
   /** Write the waveform of the whole job to this .fst or .vcd file (a traced model, built and cached separately). */
   readonly trace?: string;
+  /** The graph already mapped onto the spec's array (by a caller that checked it fits), not mapped again. */
+  readonly mapped?: MappedKernel;
 }
 export interface RtlRunResult {
   readonly output: Tensor;
@@ -86,8 +88,8 @@ export function readOutput(ir: HardwareIR, m: MappedKernel, dumps: ReadonlyMap<n
 }
 
 export async function runOnRtl(req: RtlRunRequest): Promise<RtlRunResult> {
-  const ir = buildIR(req.spec);
-  const m = mapKernel(ir, req.graph, req.inputs);
+  const m = req.mapped ?? mapKernel(buildIR(req.spec), req.graph, req.inputs);
+  const ir = m.ir;
   // The writers' regions must hold the result: sized from the golden run before simulating.
   const golden = req.golden ?? runGraph(req.graph, req.inputs);
   checkOutputFits(m, golden.fibertree);
