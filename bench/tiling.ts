@@ -6,7 +6,7 @@
  * nonzero, wall time, exact against the reference. Then the speed-up of the
  * copies over one copy (flow/tiled-run.ts maxCopies 1).
  * Usage: node bin/run-ts.js bench/tiling.ts [name-substring ...]
- * (the dense-c CSR SpMV rows scan every column of c per row: millions of cycles.)
+ * (the dense c of the CSR SpMV is located by B's coordinates, not scanned per row.)
  */
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -27,6 +27,23 @@ export class GraphBuilder {
     return { node, port };
   }
 
+  /**
+   * Removes nodes none of whose outputs is used (and the edges into them), repeatedly; writers
+   * (output bindings) stay, whatever their outputs feed.
+   */
+  prune(): void {
+    for (;;) {
+      const used = new Set(this.edges.map((e) => e.from.node));
+      const dead = new Set(this.nodes.filter((n) => !used.has(n.id) && primDef(n.prim).outputs.length > 0 && !n.binding?.kind.startsWith('output')).map((n) => n.id));
+      if (dead.size === 0) return;
+      const keep = <T>(xs: T[], ok: (x: T) => boolean) => xs.splice(0, xs.length, ...xs.filter(ok));
+      keep(this.nodes, (n) => !dead.has(n.id));
+      keep(this.edges, (e) => !dead.has(e.to.node));
+      keep(this.roots, (r) => !dead.has(r.node));
+      for (const id of dead) this.byId.delete(id);
+    }
+  }
+
   /** Connects a source port (or ROOT) to an input port; an output may feed any number of inputs. */
   connect(from: PortRef, node: string, port: string, kind: EdgeKind): void {
     const n = this.byId.get(node);

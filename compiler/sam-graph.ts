@@ -72,6 +72,19 @@ interface Merged {
   readonly mayBeEmpty: boolean;
 }
 
+/**
+ * A dense level of an input, not scanned yet: an intersection locates it instead (TACO's locate:
+ * reference = parent reference x size + coordinate, computed from the other side's coordinates),
+ * so a sparse operand meeting a dense one costs its own coordinates, not the dense fiber's size.
+ */
+interface DenseAccess {
+  readonly kind: 'dense';
+  readonly leaf: Leaf;
+  readonly v: string;
+}
+type Access = Merged | DenseAccess;
+const isDense = (a: Access): a is DenseAccess => (a as DenseAccess).kind === 'dense';
+
 interface VarInfo {
   readonly crd: PortRef;
   readonly mayBeEmpty: boolean;
@@ -127,6 +140,14 @@ export function buildSamGraph(k: Kernel, opts: SamGraphOptions): SamGraph {
 
   // ---- coordinates -------------------------------------------------------
 
+  const alu = (op: AluOp, a: PortRef, c: PortRef | number): PortRef => {
+    const constant = typeof c === 'number' ? c : undefined;
+    const id = b.add('alu', constant === undefined ? { op, dataWidth: w } : { op, dataWidth: w, constant }, constant === undefined ? op : `${op} ${constant}`);
+    b.connect(a, id, 'val_a', 'val');
+    if (typeof c !== 'number') b.connect(c, id, 'val_b', 'val');
+    return b.out(id, 'out_val');
+  };
+
   const scan = (leaf: Leaf, v: string): Merged => {
     const st = state.get(leaf.id)!;
     const t = leaf.tensor;
@@ -142,6 +163,43 @@ export function buildSamGraph(k: Kernel, opts: SamGraphOptions): SamGraph {
     const full = kind === 'd' && size > 0 && !st.ref.mayBeN;
     const ref = { port: b.out(id, 'out_ref'), mayBeN: false };
     return { crd: b.out(id, 'out_crd'), anyRef: ref, refs: new Map([[leaf.id, ref]]), full, mayBeEmpty: !full };
+  };
+
+  const force = (a: Access): Merged => (isDense(a) ? scan(a.leaf, a.v) : a);
+
+  /** A dense level may be located when its fibers are full (an N-free parent) and its positions are signed-safe ALU words. */
+  const locatable = (leaf: Leaf): boolean => {
+    const st = state.get(leaf.id)!;
+    const t = leaf.tensor;
+    const level = st.next;
+    if (t.format.kinds[level] !== 'd' || st.ref.mayBeN) return false;
+    const sizes = t.format.modeOrder.slice(0, level + 1).map((mode) => t.shape[mode]);
+    // Positions of this level: products of sizes down to it (the other levels' positions are at most their counts).
+    return sizes[level] > 0 && sizes.reduce((a, n) => a * n, 1) <= 2 ** (w - 1);
+  };
+
+  /** m's coordinates select the dense level of d directly: its reference is parent x size + coordinate. */
+  const locate = (m: Merged, d: DenseAccess): Merged => {
+    const st = state.get(d.leaf.id)!;
+    const t = d.leaf.tensor;
+    const level = st.next;
+    let ref = m.crd;
+    // Level 0 hangs off the root reference 0: its positions are the coordinates themselves.
+    if (level > 0) {
+      const hold = b.add('crd-hold', {}, `hold ${t.name} ref along ${d.v}`, { indexVar: d.v });
+      b.connect(st.ref.port, hold, 'in_outer', 'ref');
+      b.connect(m.crd, hold, 'in_inner', 'crd');
+      ref = alu('add', alu('mul', b.out(hold, 'out_outer'), t.shape[t.format.modeOrder[level]]), m.crd);
+    }
+    const refs = new Map(m.refs);
+    refs.set(d.leaf.id, { port: ref, mayBeN: false });
+    return { crd: m.crd, anyRef: m.anyRef, refs, full: m.full, mayBeEmpty: m.mayBeEmpty };
+  };
+
+  const intersect = (l: Access, r: Access, v: string): Merged => {
+    if (isDense(r)) return locate(force(l), r);
+    if (isDense(l)) return locate(r, l);
+    return join('intersect', l, r, v);
   };
 
   const join = (prim: 'intersect' | 'union', l: Merged, r: Merged, v: string): Merged => {
@@ -182,11 +240,12 @@ export function buildSamGraph(k: Kernel, opts: SamGraphOptions): SamGraph {
     return { crd: b.out(id, 'out_crd'), anyRef: { port: b.out(id, 'out_ref'), mayBeN: false }, refs: new Map(), full, mayBeEmpty: !full };
   };
 
-  const merge = (e: ReducedExpr, v: string): Merged | null => {
+  const merge = (e: ReducedExpr, v: string): Access | null => {
     switch (e.kind) {
       case 'access': {
         const leaf = scopes.leafOf(e);
-        return leaf.levelVars[state.get(leaf.id)!.next] === v ? scan(leaf, v) : null;
+        if (leaf.levelVars[state.get(leaf.id)!.next] !== v) return null;
+        return locatable(leaf) ? { kind: 'dense', leaf, v } : scan(leaf, v);
       }
       case 'const':
         return null;
@@ -200,17 +259,18 @@ export function buildSamGraph(k: Kernel, opts: SamGraphOptions): SamGraph {
         if (!l || !r) {
           if (e.op === '*' || (!l && !r)) return l ?? r;
           // + or -: the other term is defined at every coordinate of v.
-          return l ? join('union', l, denseTerm(e.right, v), v) : join('union', denseTerm(e.left, v), r!, v);
+          return l ? join('union', force(l), denseTerm(e.right, v), v) : join('union', denseTerm(e.left, v), force(r!), v);
         }
-        return join(e.op === '*' ? 'intersect' : 'union', l, r, v);
+        return e.op === '*' ? intersect(l, r, v) : join('union', force(l), force(r), v);
       }
     }
   };
 
   for (const v of k.order) {
     const scope = scopes.scopeOf(v);
-    const m = merge(scope, v);
-    if (!m) throw new Error(`sam-graph: no access iterates ${v}`);
+    const access = merge(scope, v);
+    if (!access) throw new Error(`sam-graph: no access iterates ${v}`);
+    const m = force(access);
     const pv = scopes.parentVar(v);
     vars.set(v, { crd: m.crd, mayBeEmpty: m.mayBeEmpty, loneStops: m.mayBeEmpty || (pv !== null && info(pv).loneStops) });
     let repsig: PortRef | null = null;
@@ -237,13 +297,6 @@ export function buildSamGraph(k: Kernel, opts: SamGraphOptions): SamGraph {
 
   // ---- values ------------------------------------------------------------
 
-  const alu = (op: AluOp, a: PortRef, c: PortRef | number): PortRef => {
-    const constant = typeof c === 'number' ? c : undefined;
-    const id = b.add('alu', constant === undefined ? { op, dataWidth: w } : { op, dataWidth: w, constant }, constant === undefined ? op : `${op} ${constant}`);
-    b.connect(a, id, 'val_a', 'val');
-    if (typeof c !== 'number') b.connect(c, id, 'val_b', 'val');
-    return b.out(id, 'out_val');
-  };
   const fold = { '+': wrapAdd, '-': wrapSub, '*': wrapMul } as const;
   const opName = { '+': 'add', '-': 'sub', '*': 'mul' } as const;
   let droppedInnermost: PortRef | null = null;
@@ -458,6 +511,10 @@ export function buildSamGraph(k: Kernel, opts: SamGraphOptions): SamGraph {
   b.connect(result.port, valsWriter, 'in_val', 'val');
   const output: OutputBinding = { tensor: out.name, format: out.format.text, shape: out.shape, levels, values: valsWriter };
 
+  // A located level 0 leaves its tensor's repeated root reference unused.
+  b.prune();
+  const alive = new Set(b.nodes.map((n) => n.id));
+  for (const binding of inputs.values()) for (const l of binding.levels) l.scanners.splice(0, l.scanners.length, ...l.scanners.filter((id) => alive.has(id)));
   return {
     kernel: text,
     order: [...k.order],

@@ -19,6 +19,8 @@ import { runGraph, type GraphRun } from '../golden/run-graph.ts';
 import { accesses, parseExpression } from '../lang/parse.ts';
 import { runOnRtl } from '../sim/run-kernel.ts';
 import { parseMaxCycles } from '../sim/stall.ts';
+import { debugRun } from '../sim/debug.ts';
+import { formatProfile, kernelProfile, type KernelProfile } from '../sim/profile.ts';
 import { formatStreamDiff, type StreamDiff } from '../sim/stream-diff.ts';
 import { checkTracePath } from '../sim/trace.ts';
 import { checkOutputPath, fileKind, loadInput, parseInputOptions, tensorText, writeAllOrNothing } from './run-io.ts';
@@ -41,6 +43,8 @@ export interface RunRequest {
   readonly maxCycles?: string;
   /** Waveform of the RTL run: a .fst or .vcd file. */
   readonly trace?: string;
+  /** Also run the debug model and report, per SAM graph edge, the cycles stalled and starved (sim/profile.ts). */
+  readonly profile?: boolean;
   /** Progress lines (model builds); default: none. */
   readonly log?: (line: string) => void;
   /** Tile tasks done so far, of all (a tiled run). */
@@ -55,9 +59,9 @@ export async function executeRun(req: RunRequest) {
   }
   const simulator = req.simulator as Simulator;
   const maxCycles = req.maxCycles === undefined ? undefined : parseMaxCycles(req.maxCycles);
-  if (simulator === 'golden' && (maxCycles !== undefined || req.trace !== undefined)) {
-    throw new UserError(`${maxCycles !== undefined ? '--max-cycles' : '--trace'} needs an RTL simulator (--simulator verilator), not the golden model`);
-  }
+  const rtlOnly = maxCycles !== undefined ? '--max-cycles' : req.trace !== undefined ? '--trace' : req.profile ? '--profile' : undefined;
+  if (simulator === 'golden' && rtlOnly) throw new UserError(`${rtlOnly} needs an RTL simulator (--simulator verilator), not the golden model`);
+  if (simulator === 'icarus' && req.profile) throw new UserError('--profile runs the Verilator debug model: use --simulator verilator');
   if (req.trace !== undefined) checkTracePath(req.trace);
 
   // Everything the user gave is checked before anything runs or is written.
@@ -96,6 +100,7 @@ export async function executeRun(req: RunRequest) {
   let limit: number | null = null;
   let streamDiff: StreamDiff | null = null;
   let tiling: TiledResult['tiling'] | null = null;
+  let profile: KernelProfile | null = null;
   if (whole && (simulator === 'golden' || !wholeProblem)) {
     graph = whole.graph;
     output = whole.golden.output;
@@ -107,10 +112,17 @@ export async function executeRun(req: RunRequest) {
       limit = r.maxCycles;
       streamDiff = r.streamDiff ?? null;
       sim = { seconds: r.simSeconds, cyclesPerSecond: r.simSeconds > 0 ? r.simCycles / r.simSeconds : 0 };
+      if (req.profile) {
+        const mapped = whole.mapped!;
+        const run = await debugRun(mapped.ir, mapped, { maxCycles: r.maxCycles, log: req.log });
+        // The same RTL with public signals: any other cycle count is a bug of the debug build.
+        if (!run.ok || run.cycles !== r.cycles) throw new Error(`the debug model ran ${run.cycles} cycles (${run.ok ? 'done' : 'not done'}), the fast model ${r.cycles}`);
+        profile = kernelProfile(mapped, run);
+      }
     }
   } else {
-    if (simulator === 'icarus' || maxCycles !== undefined || req.trace !== undefined) {
-      const what = simulator === 'icarus' ? '--simulator icarus' : maxCycles !== undefined ? '--max-cycles' : '--trace';
+    if (simulator === 'icarus' || rtlOnly) {
+      const what = simulator === 'icarus' ? '--simulator icarus' : rtlOnly;
       throw new UserError(`${what} runs a kernel that fits the array whole, and this one needs tiling (${wholeProblem!.message})`);
     }
     const r = await runTiled({ spec, kernel, inputs, simulator: simulator === 'golden' ? 'golden' : 'verilator', log: req.log, progress: req.progress }).catch((e: unknown) => {
@@ -160,13 +172,14 @@ export async function executeRun(req: RunRequest) {
     inputs: Object.fromEntries(Object.entries(inputs).map(([n, t]) => [n, { shape: t.shape, nnz: t.values.length }])),
     graph: { nodes: graph.nodes.length, edges: graph.edges.length },
     ...(tiling ? { tiling } : {}),
+    ...(profile ? { profile } : {}),
   };
   const summary =
     `${req.expr}  order ${kernel.order.join(',')}  graph ${graph.nodes.length} nodes (${tiles.pe} PE, ${tiles.mem} MEM)\n` +
     `${tiling ? `tiled: ${tiling.tiles} tile tasks of ${Object.entries(tiling.tileShape).map(([v, n]) => `${v}:${n}`).join(' ')} on ${tiling.copies} cop${tiling.copies === 1 ? 'y' : 'ies'}, ${tiling.loadCycles} load + ${tiling.computeCycles} compute cycles\n` : ''}` +
     `${simulator}: ${cycles} cycles (ideal ${idealCycles}), output nnz ${nnz}, ${diff === null ? 'matches the reference' : 'DIFFERS from the reference'}` +
     `${req.output !== undefined ? `, written to ${req.output}` : ''}\n` +
-    `${streamDiff ? `${formatStreamDiff(streamDiff)}\n` : ''}${req.trace !== undefined ? `waveform written to ${req.trace}\n` : ''}`;
+    `${streamDiff ? `${formatStreamDiff(streamDiff)}\n` : ''}${profile ? `${formatProfile(profile)}\n` : ''}${req.trace !== undefined ? `waveform written to ${req.trace}\n` : ''}`;
   return { report, summary };
 }
 

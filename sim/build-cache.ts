@@ -5,7 +5,7 @@
  * inside the lock, so a process that waited finds it and compiles nothing.
  * Shared by the Verilator and Icarus models.
  */
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 
@@ -25,10 +25,39 @@ export interface CachedBuild {
   readonly log?: () => void;
 }
 
-/** The product's path, and the seconds this call spent compiling (null when it came from the cache). */
-export async function cachedBuild(b: CachedBuild): Promise<{ path: string; seconds: number | null }> {
+/**
+ * What the compile itself cost, measured by GNU time around the build command (inside the lock,
+ * so waiting for another build is not counted): wall and CPU seconds, and the peak resident memory
+ * of its largest process (verilator or one compiler). Kept beside the product, so a cached model
+ * still reports it; absent where /usr/bin/time is not installed.
+ */
+export interface BuildCost { readonly wallSeconds: number; readonly cpuSeconds: number; readonly peakMb: number }
+
+const TIME_BIN = '/usr/bin/time';
+const COST_FILE = 'build-cost.txt';
+
+function readCost(dir: string): BuildCost | undefined {
+  const f = join(dir, COST_FILE);
+  if (!existsSync(f)) return undefined;
+  // -f '%e %U %S %M': elapsed, user, system seconds, max RSS in KB (the last line: time's own).
+  const [e, u, sy, m] = readFileSync(f, 'utf8').trim().split('\n').pop()!.split(/\s+/).map(Number);
+  return [e, u, sy, m].every(Number.isFinite) ? { wallSeconds: e, cpuSeconds: u + sy, peakMb: m / 1024 } : undefined;
+}
+
+export interface BuildResult {
+  readonly path: string;
+  /** Seconds this call spent compiling, waiting included (null when it came from the cache). */
+  readonly seconds: number | null;
+  readonly cost?: BuildCost;
+}
+
+export async function cachedBuild(b: CachedBuild): Promise<BuildResult> {
   const path = join(b.dir, b.product);
-  if (existsSync(path)) return { path, seconds: null };
+  const withCost = (r: { path: string; seconds: number | null }): BuildResult => {
+    const cost = readCost(b.dir);
+    return cost ? { ...r, cost } : r;
+  };
+  if (existsSync(path)) return withCost({ path, seconds: null });
   const t0 = performance.now();
   const tmp = `${b.dir}.tmp-${process.pid}`;
   rmSync(tmp, { recursive: true, force: true });
@@ -37,7 +66,10 @@ export async function cachedBuild(b: CachedBuild): Promise<{ path: string; secon
     writeFileSync(join(tmp, name), text);
   }
   b.log?.();
-  const cmd = `test -f '${path}' || { ${b.command} && mv '${tmp}' '${b.dir}'; }`;
+  // The command runs from a script, so GNU time measures all of it.
+  writeFileSync(join(tmp, 'build.sh'), `${b.command}\n`);
+  const timed = existsSync(TIME_BIN) ? `${TIME_BIN} -f '%e %U %S %M' -o ${COST_FILE} ` : '';
+  const cmd = `test -f '${path}' || { ${timed}sh -e build.sh && mv '${tmp}' '${b.dir}'; }`;
   try {
     await execa('flock', ['-x', b.lockFile, 'sh', '-c', cmd], { cwd: tmp, all: true, ...(b.env ? { env: b.env } : {}) });
   } catch (err) {
@@ -47,5 +79,5 @@ export async function cachedBuild(b: CachedBuild): Promise<{ path: string; secon
     rmSync(tmp, { recursive: true, force: true });
   }
   if (!existsSync(path)) throw new Error(`${b.what} produced no ${b.product}`);
-  return { path, seconds: (performance.now() - t0) / 1000 };
+  return withCost({ path, seconds: (performance.now() - t0) / 1000 });
 }

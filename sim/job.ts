@@ -22,8 +22,11 @@ export interface SinkSpec { readonly port: number; readonly expect: number; read
 
 /** A debug-model probe: signals of one Verilator scope (generator/debug-signals.ts). */
 export interface ProbeSpec { readonly id: number; readonly record: boolean; readonly scope: string; readonly valid: string; readonly ready: string; readonly data: string }
-/** What a probe saw during a run: handshakes, the last token, the cycle of the last one, and every token when recorded. */
-export interface ProbeResult { readonly count: number; readonly last: number; readonly lastCycle: number; readonly words?: number[] }
+/**
+ * What a probe saw during a run: handshakes, the last token, the cycle of the last one, cycles a
+ * token waited for ready (stalled) and cycles with no token (starved), every token when recorded.
+ */
+export interface ProbeResult { readonly count: number; readonly last: number; readonly lastCycle: number; readonly stalled: number; readonly starved: number; readonly words?: number[] }
 
 export class Job {
   private lines: string[] = [];
@@ -139,8 +142,10 @@ export function parseResult(text: string, exitCode: number): JobResult {
       case 'readback': r.cases[r.cases.length - 1]?.readbacks.push(words(p.slice(3))); break;
       case 'done': r.doneRuns.push({ ok: p[1] === 'ok', cycles: Number(p[2]), probes: new Map(), samples: new Map() }); break;
       case 'probe': {
-        const w = words(p.slice(6));
-        r.doneRuns[r.doneRuns.length - 1]?.probes.set(Number(p[1]), { count: Number(p[2]), last: parseInt(p[3], 16), lastCycle: Number(p[4]), ...(p[5] === 'w' ? { words: w } : {}) });
+        const w = words(p.slice(8));
+        r.doneRuns[r.doneRuns.length - 1]?.probes.set(Number(p[1]), {
+          count: Number(p[2]), last: parseInt(p[3], 16), lastCycle: Number(p[4]), stalled: Number(p[5]), starved: Number(p[6]), ...(p[7] === 'w' ? { words: w } : {}),
+        });
         break;
       }
       case 'sample': r.doneRuns[r.doneRuns.length - 1]?.samples.set(p[1], parseInt(p[2], 16)); break;

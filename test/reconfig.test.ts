@@ -51,7 +51,7 @@ describe('kernels back to back in one simulator process', () => {
   // regions), then elementwise mul (reads SRAM words SpMV wrote), then TTM again on other data.
   let ks: Kernel[];
   beforeAll(async () => {
-    ks = [kernel('TTM', 1), kernel('SpMV CSR, c dense', 2), kernel('elementwise mul', 3), kernel('TTM', 4)];
+    ks = [kernel('TTM', 1), kernel('SpMV CSR, c sparse', 2), kernel('elementwise mul', 3), kernel('TTM', 4)];
     await buildModel(ir);
   });
 

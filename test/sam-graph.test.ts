@@ -56,9 +56,9 @@ describe('every kernel of the table', () => {
       // Plain data: survives JSON, and holds no tensor contents (bound at run time).
       expect(JSON.parse(JSON.stringify(g))).toEqual(g);
       for (const n of g.nodes) expect(JSON.stringify(n.config)).not.toMatch(/"(seg|crd|vals)":/);
-      // Each input tensor level is read by a scanner, each tensor's vals by a value array.
+      // Each compressed input level is read by a scanner (a dense one is scanned or located), each tensor's vals by a value array.
       for (const b of g.inputs) {
-        for (const l of b.levels) expect(l.scanners.length).toBeGreaterThan(0);
+        for (const l of b.levels) if (l.kind === 's') expect(l.scanners.length).toBeGreaterThan(0);
         expect(b.valueArrays.length).toBeGreaterThan(0);
       }
       expect(g.output.levels.length).toBe(g.output.shape.length);
@@ -67,30 +67,46 @@ describe('every kernel of the table', () => {
 });
 
 describe('structure of known graphs', () => {
-  it('SpMV with B CSR (ds) and c dense: scanners, broadcast of c, intersect, mul, reduce, writers', () => {
+  it('SpMV with B CSR (ds) and c dense: c located by B\'s coordinates (no scan of c, no intersect), mul, reduce, writers', () => {
     const g = build('x(i)=B(i,j)*c(j)', { B: 'ds', c: 'd' }, { B: [4, 5], c: [5] });
     expect(node(g, 'scan B.i (d)').binding).toEqual({ kind: 'input-level', tensor: 'B', level: 0 });
     expect(node(g, 'scan B.j (s)').binding).toEqual({ kind: 'input-level', tensor: 'B', level: 1 });
-    expect(node(g, 'scan c.j (d)').config).toEqual({ level: { kind: 'd', size: 5 } });
     expect(feed(g, node(g, 'scan B.i (d)').id, 'in_ref')).toBe('root');
-    // c lacks i: its root reference is repeated once per coordinate of i.
-    const rep = node(g, 'repeat c along i');
-    expect(feed(g, rep.id, 'in_ref')).toBe('root');
-    expect(feed(g, rep.id, 'in_repsig')).toBe('repsig i.out_repsig');
-    expect(feed(g, node(g, 'repsig i').id, 'in_crd')).toBe('scan B.i (d).out_crd');
-    expect(feed(g, node(g, 'scan c.j (d)').id, 'in_ref')).toBe('repeat c along i.out_ref');
-    const x = node(g, 'intersect j');
-    expect(feed(g, x.id, 'crd_a')).toBe('scan B.j (s).out_crd');
-    expect(feed(g, x.id, 'crd_b')).toBe('scan c.j (d).out_crd');
-    expect(feed(g, node(g, 'vals B').id, 'in_ref')).toBe('intersect j.out_ref_a');
-    expect(feed(g, node(g, 'vals c').id, 'in_ref')).toBe('intersect j.out_ref_b');
+    // c's only level hangs off the root reference 0: its positions are B's column coordinates.
+    expect(feed(g, node(g, 'vals B').id, 'in_ref')).toBe('scan B.j (s).out_ref');
+    expect(feed(g, node(g, 'vals c').id, 'in_ref')).toBe('scan B.j (s).out_crd');
+    for (const gone of ['scan c.j (d)', 'intersect j', 'repeat c along i', 'repsig i']) expect(labels(g)).not.toContain(gone);
+    expect(g.inputs.find((b) => b.tensor === 'c')!.levels[0].scanners).toEqual([]);
     expect(feed(g, node(g, 'reduce j').id, 'in_val')).toBe('mul.out_val');
-    // x is compressed: rows whose intersection was empty are dropped, and their sums with them.
+    // x is compressed: rows whose fiber of B was empty are dropped, and their sums with them.
     expect(feed(g, node(g, 'write x.i').id, 'in_crd')).toBe('drop i|j.out_outer');
     expect(feed(g, node(g, 'write x vals').id, 'in_val')).toBe('align sums to i.out_ref_b');
     expect(g.inputs.map((b) => [b.tensor, b.format])).toEqual([['B', 'ds'], ['c', 'd']]);
     expect(g.output).toMatchObject({ tensor: 'x', format: 's', shape: [4] });
-    expect(tileCounts(g)).toEqual({ pe: 8, mem: 8 });
+    expect(tileCounts(g)).toEqual({ pe: 5, mem: 7 });
+  });
+
+  it('a dense level below the top is located as parent reference x size + coordinate', () => {
+    const g = build('X(i,j)=B(i,j)*C(i,j)', { B: 'ss', C: 'dd' }, { B: [4, 6], C: [4, 6] });
+    for (const gone of ['scan C.i (d)', 'scan C.j (d)', 'intersect i', 'intersect j']) expect(labels(g)).not.toContain(gone);
+    // Level 0: C's positions are B's row coordinates; level 1: held row position x 6 + column coordinate.
+    const hold = node(g, 'hold C ref along j');
+    expect(feed(g, hold.id, 'in_outer')).toBe('scan B.i (s).out_crd');
+    expect(feed(g, hold.id, 'in_inner')).toBe('scan B.j (s).out_crd');
+    const mul = g.nodes.find((n) => n.prim === 'alu' && feed(g, n.id, 'val_a') === 'hold C ref along j.out_outer')!;
+    expect(mul.config).toMatchObject({ op: 'mul', constant: 6 });
+    const add = g.nodes.find((n) => n.prim === 'alu' && feed(g, n.id, 'val_a') === `${mul.label}.out_val`)!;
+    expect(add.config).toMatchObject({ op: 'add' });
+    expect(feed(g, add.id, 'val_b')).toBe('scan B.j (s).out_crd');
+    expect(feed(g, node(g, 'vals C').id, 'in_ref')).toBe(`${add.label}.out_val`);
+  });
+
+  it('a dense level is scanned, not located, where its fibers may be empty (N references of a union)', () => {
+    // D's row references pass a union with B (N where B has a row C lacks): its columns are scanned.
+    const g = build('X(i,j)=B(i,j)+C(i,j)*D(i,j)', { B: 'ss', C: 'ss', D: 'dd' }, { B: [4, 6], C: [4, 6], D: [4, 6] });
+    expect(labels(g)).not.toContain('scan D.i (d)');
+    expect(labels(g)).toContain('scan D.j (d)');
+    expect(labels(g)).toContain('intersect j');
   });
 
   it('SpMSpM inner product: C repeated along i, B along j, intersect over k, one reducer', () => {
@@ -179,7 +195,7 @@ describe('structure of known graphs', () => {
   });
 
   it('toDot lists every node and edge, the root, and styles streams by kind', () => {
-    const g = build('x(i)=B(i,j)*c(j)', { B: 'ds', c: 'd' }, { B: [4, 5], c: [5] });
+    const g = build('x(i)=B(i,j)*c(j)', { B: 'ds', c: 's' }, { B: [4, 5], c: [5] });
     const dot = toDot(g);
     expect(dot.startsWith('digraph SAM {')).toBe(true);
     expect(dot.trimEnd().endsWith('}')).toBe(true);

@@ -20,6 +20,7 @@ export interface RunOptions extends ArchOptions {
   simulator: string;
   maxCycles?: string;
   trace?: string;
+  profile?: boolean;
   json?: boolean;
 }
 
@@ -37,6 +38,7 @@ export function registerRun(program: Command): void {
     .option('--simulator <name>', `${SIMULATORS.join(' | ')}`, 'verilator')
     .option('--max-cycles <n>', `cycle limit of the RTL run (default: ${CYCLE_LIMIT_FACTOR} x the golden idealCycles + ${CYCLE_LIMIT_SLACK}); hitting it prints a stall report`)
     .option('--trace <file>', 'write the waveform of the RTL run (.fst or .vcd, for GTKWave / Surfer)')
+    .option('--profile', 'also run the debug model: per SAM graph edge, the cycles a token waited (stalled) and none came (starved), and the bottleneck')
     .option('--json', 'print one JSON object')
     .action(async (opts: RunOptions) => {
       let run;
