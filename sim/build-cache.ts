@@ -7,7 +7,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { execa } from 'execa';
+import { execa, execaSync } from 'execa';
 
 export interface CachedBuild {
   /** Cache directory of this model (its final place). */
@@ -29,12 +29,21 @@ export interface CachedBuild {
  * What the compile itself cost, measured by GNU time around the build command (inside the lock,
  * so waiting for another build is not counted): wall and CPU seconds, and the peak resident memory
  * of its largest process (verilator or one compiler). Kept beside the product, so a cached model
- * still reports it; absent where /usr/bin/time is not installed.
+ * still reports it; absent where GNU time is not installed as /usr/bin/time.
  */
 export interface BuildCost { readonly wallSeconds: number; readonly cpuSeconds: number; readonly peakMb: number }
 
 const TIME_BIN = '/usr/bin/time';
 const COST_FILE = 'build-cost.txt';
+let gnuTime: boolean | undefined;
+/** GNU time (-f, -o) is there: another `time` (BSD, BusyBox) would break the build command. */
+function hasGnuTime(): boolean {
+  if (gnuTime === undefined) {
+    const r = existsSync(TIME_BIN) ? execaSync(TIME_BIN, ['--version'], { reject: false, all: true }) : undefined;
+    gnuTime = r !== undefined && r.exitCode === 0 && /GNU/.test(r.all ?? '');
+  }
+  return gnuTime;
+}
 
 function readCost(dir: string): BuildCost | undefined {
   const f = join(dir, COST_FILE);
@@ -68,7 +77,7 @@ export async function cachedBuild(b: CachedBuild): Promise<BuildResult> {
   b.log?.();
   // The command runs from a script, so GNU time measures all of it.
   writeFileSync(join(tmp, 'build.sh'), `${b.command}\n`);
-  const timed = existsSync(TIME_BIN) ? `${TIME_BIN} -f '%e %U %S %M' -o ${COST_FILE} ` : '';
+  const timed = hasGnuTime() ? `${TIME_BIN} -f '%e %U %S %M' -o ${COST_FILE} ` : '';
   const cmd = `test -f '${path}' || { ${timed}sh -e build.sh && mv '${tmp}' '${b.dir}'; }`;
   try {
     await execa('flock', ['-x', b.lockFile, 'sh', '-c', cmd], { cwd: tmp, all: true, ...(b.env ? { env: b.env } : {}) });

@@ -3,7 +3,9 @@
  * producing primitive's core output) counts, per cycle, a token passing (valid and ready), a token
  * waiting (valid, ready low: some consumer of the net, or the first FIFO, cannot take it: stalled
  * by a consumer) and no token (valid low: starved by the producer). Every SAM graph edge of the
- * net shares these counts. The node its inputs wait on most is named the bottleneck.
+ * net shares these counts (a fan-out net's wait is charged to each consumer: the probes do not say
+ * which one held it). Starved includes the cycles after the producer's last token. The node its
+ * inputs wait on most is named the bottleneck.
  */
 import type { MappedKernel } from '../compiler/map-kernel.ts';
 import { edgeLabel, type NetInfo } from '../compiler/net-map.ts';
