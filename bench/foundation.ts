@@ -14,6 +14,7 @@ import { buildIR } from '../generator/ir.ts';
 import { renderVerilog } from '../generator/emit.ts';
 import { buildModel } from '../sim/verilator.ts';
 import { runStreamCheck } from '../sim/stream-check.ts';
+import { coldAndWarmBuilds } from './cold-build.ts';
 import { flatCells, synthesize } from '../synth/yosys.ts';
 
 const skipBuild = process.argv.includes('--skip-build');
@@ -34,19 +35,9 @@ for (const p of ['default', 'onyx']) {
 
 const ir = buildIR(validateSpec(PRESETS.default));
 if (!skipBuild) {
-  const ccache = mkdtempSync(join(tmpdir(), 'basalt-ccache-'));
-  const models = mkdtempSync(join(tmpdir(), 'basalt-models-'));
-  process.env.CCACHE_DIR = ccache;
-  process.env.BASALT_CACHE = models;
-  const cold = await buildModel(ir);
+  const { cold, warm } = await coldAndWarmBuilds(ir);
   console.log(`verilator build default, cold (empty ccache): ${cold.buildSeconds.toFixed(0)} s`);
-  rmSync(models, { recursive: true, force: true });
-  const warm = await buildModel(ir);
   console.log(`verilator build default, warm (ccache hit, no model cache): ${warm.buildSeconds.toFixed(0)} s`);
-  rmSync(ccache, { recursive: true, force: true });
-  rmSync(models, { recursive: true, force: true });
-  delete process.env.CCACHE_DIR;
-  delete process.env.BASALT_CACHE;
 }
 const model = await buildModel(ir);
 const res = await runStreamCheck(ir, model.exe, { tokens: 50_000, stalls: [0, 0.3], seed: 3 });

@@ -8,15 +8,13 @@
  * speed is the best of --runs runs.
  * Usage: node bin/run-ts.js bench/sim-speed.ts [--presets tiny,default,onyx] [--cold] [--runs 3]
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { PRESETS, validateSpec, type ArchSpec } from '../generator/spec.ts';
+import { PRESETS, validateSpec } from '../generator/spec.ts';
 import { buildIR } from '../generator/ir.ts';
 import { buildModel, type Model } from '../sim/verilator.ts';
 import { runStreamCheck } from '../sim/stream-check.ts';
 import { executeRun } from '../flow/run.ts';
+import { coldAndWarmBuilds } from './cold-build.ts';
 
 const { values: opt } = parseArgs({
   options: { presets: { type: 'string', default: 'tiny,default,onyx' }, cold: { type: 'boolean', default: false }, runs: { type: 'string', default: '3' } },
@@ -25,28 +23,6 @@ const runs = Number(opt.runs);
 const presets = opt.presets.split(',');
 
 const fmtCost = (m: Model) => (m.cost ? `${m.cost.wallSeconds.toFixed(0)} s wall, ${m.cost.cpuSeconds.toFixed(0)} s CPU, peak ${m.cost.peakMb.toFixed(0)} MB` : 'cost not measured (no /usr/bin/time)');
-
-/** A cold build (empty ccache and model cache), then a warm one (ccache kept, model cache emptied). */
-async function coldAndWarm(spec: ArchSpec): Promise<void> {
-  const ccache = mkdtempSync(join(tmpdir(), 'basalt-ccache-'));
-  const models = mkdtempSync(join(tmpdir(), 'basalt-models-'));
-  const saved = { ccache: process.env.CCACHE_DIR, cache: process.env.BASALT_CACHE };
-  process.env.CCACHE_DIR = ccache;
-  process.env.BASALT_CACHE = models;
-  try {
-    const ir = buildIR(spec);
-    console.log(`  build cold: ${fmtCost(await buildModel(ir))}`);
-    rmSync(models, { recursive: true, force: true });
-    console.log(`  build warm (ccache hit): ${fmtCost(await buildModel(ir))}`);
-  } finally {
-    for (const [k, v] of [['CCACHE_DIR', saved.ccache], ['BASALT_CACHE', saved.cache]] as const) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-    rmSync(ccache, { recursive: true, force: true });
-    rmSync(models, { recursive: true, force: true });
-  }
-}
 
 async function best(n: number, f: () => Promise<{ cycles: number; seconds: number }>) {
   let top = { cycles: 0, seconds: Infinity };
@@ -61,7 +37,11 @@ for (const name of presets) {
   const spec = validateSpec(PRESETS[name as keyof typeof PRESETS]);
   const ir = buildIR(spec);
   console.log(`${name} (${spec.width}x${spec.height}, arch ${ir.archId}):`);
-  if (opt.cold) await coldAndWarm(spec);
+  if (opt.cold) {
+    const { cold, warm } = await coldAndWarmBuilds(ir);
+    console.log(`  build cold: ${fmtCost(cold)}`);
+    console.log(`  build warm (ccache hit): ${fmtCost(warm)}`);
+  }
   const model = await buildModel(ir);
   console.log(`  model: ${model.built ? `built now, ${model.buildSeconds.toFixed(0)} s` : 'cached'}; ${fmtCost(model)}`);
 

@@ -514,7 +514,11 @@ export function buildSamGraph(k: Kernel, opts: SamGraphOptions): SamGraph {
   // A located level 0 leaves its tensor's repeated root reference unused.
   b.prune();
   const alive = new Set(b.nodes.map((n) => n.id));
-  for (const binding of inputs.values()) for (const l of binding.levels) l.scanners.splice(0, l.scanners.length, ...l.scanners.filter((id) => alive.has(id)));
+  const keepAlive = (ids: string[]) => ids.splice(0, ids.length, ...ids.filter((id) => alive.has(id)));
+  for (const binding of inputs.values()) {
+    for (const l of binding.levels) keepAlive(l.scanners);
+    keepAlive(binding.valueArrays);
+  }
   return {
     kernel: text,
     order: [...k.order],

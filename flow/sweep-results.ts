@@ -63,18 +63,21 @@ export function resultRows(grid: NormalizedGrid, points: readonly PointResult[])
   return rows;
 }
 
+/** Which grid, and how much of it is done: points in the grid, points held, the 1-based numbers of those lacking. */
+export interface SweepProgress {
+  readonly name: string;
+  readonly hash: string;
+  readonly points: number;
+  readonly done: number;
+  readonly missing: readonly number[];
+  readonly complete: boolean;
+}
+
 export interface SweepTable {
-  readonly sweep: {
-    readonly name: string;
-    readonly hash: string;
+  readonly sweep: SweepProgress & {
     readonly generator: string;
     readonly simulator: string;
     readonly targets: readonly SynthTarget[];
-    /** Points in the grid, points this table holds, and the 1-based numbers of those it lacks. */
-    readonly points: number;
-    readonly done: number;
-    readonly missing: readonly number[];
-    readonly complete: boolean;
   };
   readonly columns: readonly string[];
   readonly timingColumns: readonly string[];

@@ -15,7 +15,7 @@ import { execa } from 'execa';
 import { UserError } from '../base/errors.ts';
 import { loadGrid, pointLabel, shardPoints, type GridPoint } from './sweep-grid.ts';
 import { renderHtml, renderPlots } from './sweep-report.ts';
-import { resultRows, resultTable, tableCsv, withoutTiming, type SweepTable } from './sweep-results.ts';
+import { resultRows, resultTable, tableCsv, withoutTiming, type SweepProgress, type SweepTable } from './sweep-results.ts';
 import {
   KERNEL_STATUSES, pointDone, prepareSweepDir, readPoint, readPoints, readStoredGrid, removeStaleTemps, writeFileAtomic, writePoint,
   type KernelStatus, type PointResult, type StoredGrid,
@@ -188,15 +188,9 @@ export async function runSweep(opts: SweepOptions): Promise<SweepSummary> {
   return summary;
 }
 
-export interface MergeSummary {
-  readonly name: string;
-  readonly hash: string;
+export interface MergeSummary extends SweepProgress {
   readonly out: string;
   readonly inputs: readonly string[];
-  readonly points: number;
-  readonly done: number;
-  readonly missing: readonly number[];
-  readonly complete: boolean;
   readonly statuses: Readonly<Record<KernelStatus, number>>;
   readonly files: SweepFiles;
 }
