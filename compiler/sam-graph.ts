@@ -21,9 +21,12 @@
  * the level the sums line up with it produces a spurious 0; when that can
  * happen, the sums are re-aligned by an intersect whose second coordinate
  * stream is "the level's coordinate, once per fiber" (a size-1 dense scan of
- * the level, summed by a second reducer). The same intersect drops output
- * coordinates whose summed fibers were empty (after crd-drop), so results keep
- * no zeros for empty sums, as SAM's value crd-drop does.
+ * the level, summed by a second reducer). A sparse output drops coordinates
+ * whose summed fibers were empty (crd-drop), as SAM's value crd-drop does;
+ * its reducers then drop empty fibers' sums too (dropEmpty), which removes the
+ * spurious zeros as well, so the sums and the kept coordinates line up with no
+ * re-alignment (an intersect against the dropped coordinates would have to
+ * buffer a sum per dropped coordinate, and a long run of them deadlocked).
  *
  * A Sum whose summed variable lies outside a kept one (Gustavson's order
  * i,k,j; SpMV over CSC) is accumulated by sparse accumulators instead
@@ -339,19 +342,14 @@ export function buildSamGraph(k: Kernel, opts: SamGraphOptions): SamGraph {
     let x = body;
     let crd = info(j).crd;
     if (plan.after.length > 0) {
-      for (const r of [...plan.after].reverse()) {
-        const id = b.add('reduce', { dataWidth: w }, `reduce ${r}`, { indexVar: r });
-        b.connect(x, id, 'in_val', 'val');
-        x = b.out(id, 'out_val');
-      }
       const drop = plan.after.some((r) => info(r).mayBeEmpty);
-      if (drop || info(j).loneStops) {
-        if (drop) {
-          const a = plan.after;
-          let inner = info(a[a.length - 1]).crd;
-          for (let q = a.length - 2; q >= 0; q--) inner = crdDrop(info(a[q]).crd, inner, `drop ${a[q]}|${a[q + 1]}`);
-          crd = crdDrop(crd, inner, `drop ${j}|${a[0]}`);
-        }
+      x = reducers(x, plan.after, drop);
+      if (drop) {
+        const a = plan.after;
+        let inner = info(a[a.length - 1]).crd;
+        for (let q = a.length - 2; q >= 0; q--) inner = crdDrop(info(a[q]).crd, inner, `drop ${a[q]}|${a[q + 1]}`);
+        crd = crdDrop(crd, inner, `drop ${j}|${a[0]}`);
+      } else if (info(j).loneStops) {
         x = alignSums(x, j, crd);
       }
     }
@@ -395,26 +393,34 @@ export function buildSamGraph(k: Kernel, opts: SamGraphOptions): SamGraph {
     if (plan) return accumulateSum(s, plan, body.port);
     const pos = (v: string) => k.order.indexOf(v);
     const summed = [...s.vars].sort((x, y) => pos(x) - pos(y));
-    let x = body.port;
-    for (const r of [...summed].reverse()) {
-      const id = b.add('reduce', { dataWidth: w }, `reduce ${r}`, { indexVar: r });
-      b.connect(x, id, 'in_val', 'val');
-      x = b.out(id, 'out_val');
-    }
     const u = scopes.outerVar(s);
-    if (u === null) return x;
     // The root sum writes the innermost output level: drop its coordinates whose sums were empty
     // (a dense level keeps them: their values are 0, which a dense level stores anyway).
-    const drop = s === root && !lastDense && summed.some((r) => info(r).mayBeEmpty);
-    if (!drop && !info(u).loneStops) return x;
-    let target = info(u).crd;
+    const drop = u !== null && s === root && !lastDense && summed.some((r) => info(r).mayBeEmpty);
+    const x = reducers(body.port, summed, drop);
+    if (u === null) return x;
     if (drop) {
       let inner = info(summed[summed.length - 1]).crd;
       for (let q = summed.length - 2; q >= 0; q--) inner = crdDrop(info(summed[q]).crd, inner, `drop ${summed[q]}|${summed[q + 1]}`);
-      target = crdDrop(target, inner, `drop ${u}|${summed[0]}`);
-      droppedInnermost = target;
+      droppedInnermost = crdDrop(info(u).crd, inner, `drop ${u}|${summed[0]}`);
+      return x;
     }
-    return alignSums(x, u, target);
+    return info(u).loneStops ? alignSums(x, u, info(u).crd) : x;
+  };
+
+  /**
+   * One reducer per summed variable, innermost first. With `dropEmpty` a fiber without values
+   * emits no sum, so the sums line up with the crd-drop of the level above (what a sparse output
+   * writes) without a re-alignment, which would buffer one sum per dropped coordinate.
+   */
+  const reducers = (body: PortRef, summed: readonly string[], dropEmpty: boolean): PortRef => {
+    let x = body;
+    for (const r of [...summed].reverse()) {
+      const id = b.add('reduce', { dataWidth: w, ...(dropEmpty ? { dropEmpty } : {}) }, `reduce ${r}`, { indexVar: r });
+      b.connect(x, id, 'in_val', 'val');
+      x = b.out(id, 'out_val');
+    }
+    return x;
   };
 
   const value = (e: ReducedExpr): Val => {

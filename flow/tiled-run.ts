@@ -60,9 +60,9 @@ function tileKernel(k: Kernel, plan: TilePlan): Kernel {
 
 /**
  * An input's levels inside a tile: a dense level above a compressed one is stored compressed.
- * Most rows of a tile are empty, and a dense level iterates every one of them (in a CSR SpMV a run
- * of empty rows longer than the stream buffers deadlocks the row alignment); compressed, a tile
- * holds only its non-empty rows. The values and the result are the same.
+ * Most rows of a tile are empty, and a dense level iterates every one of them (a cycle or more
+ * each); compressed, a tile holds and visits only its non-empty rows. The values and the result
+ * are the same.
  */
 function tileKinds(t: Kernel['tensors'][number]): readonly LevelKind[] {
   const kinds = t.format.kinds;
@@ -91,9 +91,8 @@ export function planTiles(ir: HardwareIR, req: Pick<TiledRequest, 'kernel' | 'in
   const vars = tensorVars(k);
   const outside = outsideSums(k);
   const tile: Record<string, number> = Object.fromEntries(k.indexVars.map((v) => [v, Math.min(k.dims[v], 2 ** dw)]));
-  // A task narrower than the tile along a dense level would iterate the tile's empty rest (in a
-  // CSR SpMV, a run of empty rows longer than the stream buffers deadlocks the array): along those
-  // variables the tile shrinks instead of the task splitting.
+  // A task narrower than the tile along a dense level would iterate the tile's empty rest, cycles
+  // for nothing: along those variables the tile shrinks instead of the task splitting.
   const denseVars = new Set(k.tensors.flatMap((t) => { const kinds = tileKinds(t); return t.levelVars.filter((_, l) => kinds[l] === 'd'); }));
   plan: for (;;) {
     const plan: TilePlan = { tile, vars, outside };

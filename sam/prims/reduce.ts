@@ -1,6 +1,7 @@
 /** Reduce (SAM Reduce): sums each innermost fiber. */
 import { wrapAdd, wrapSigned } from '../arith.ts';
 import { definePrimitive } from '../prim-def.ts';
+import { chance } from '../../base/prng.ts';
 import { randomOptions, randomVals } from '../random.ts';
 import { checkDataWidth, checkStream, fail, fibersOf } from '../stream.ts';
 import { isStop, S, type Stream, type Token } from '../tokens.ts';
@@ -14,8 +15,13 @@ import { isStop, S, type Stream, type Token } from '../tokens.ts';
  * such coordinates later if the output is sparse. A lone S1 (e.g. "S1, D" from
  * an empty parent) also emits a 0, exactly as SAM's Reduce does.
  * Sums wrap at dataWidth (two's complement), like the PE's adder.
+ *
+ * `dropEmpty`: a fiber without values emits no sum (its S(k+1) still gives Sk). The sums then
+ * line up with the level above after a crd-drop of its empty fibers (and a lone stop's spurious
+ * 0 goes too), so a sparse output needs no re-alignment, which would have to buffer one sum per
+ * dropped coordinate: a long run of them deadlocked the array.
  */
-export function reduce(vals: Stream, opts: { dataWidth: number }): Stream {
+export function reduce(vals: Stream, opts: { dataWidth: number; dropEmpty?: boolean }): Stream {
   const where = 'reduce';
   checkDataWidth(where, opts?.dataWidth);
   const w = opts.dataWidth;
@@ -28,7 +34,7 @@ export function reduce(vals: Stream, opts: { dataWidth: number }): Stream {
       sum = wrapAdd(sum, wrapSigned(t, w), w);
       if (open < 0) open = i;
     } else if (isStop(t)) {
-      out.push(sum);
+      if (!opts.dropEmpty || open >= 0) out.push(sum);
       if (t.stop > 0) out.push(S(t.stop - 1));
       sum = 0;
       open = -1;
@@ -42,6 +48,7 @@ export function reduce(vals: Stream, opts: { dataWidth: number }): Stream {
 
 export interface ReduceConfig {
   readonly dataWidth: number;
+  readonly dropEmpty?: boolean;
 }
 
 export const reducePrim = definePrimitive<ReduceConfig>({
@@ -51,9 +58,14 @@ export const reducePrim = definePrimitive<ReduceConfig>({
   inputs: [{ name: 'in_val', kind: 'val' }],
   outputs: [{ name: 'out_val', kind: 'val' }],
   run: (c, i) => ({ out_val: reduce(i.in_val, c) }),
-  random: (rng, o) => ({ config: { dataWidth: randomOptions(o).w }, inputs: { in_val: randomVals(rng, o) } }),
+  random: (rng, o) => ({ config: { dataWidth: randomOptions(o).w, ...(chance(rng, 0.3) ? { dropEmpty: true } : {}) }, inputs: { in_val: randomVals(rng, o) } }),
   // A fiber takes its tokens in; an S(k+1) puts two out.
   cycleBound: (c) => fibersOf('reduce', c.inputs.in_val).reduce((acc, f) => acc + Math.max(f.data.length + 1, f.stop.stop > 0 ? 2 : 1), 0) + 1,
   // One more cycle than a streaming primitive when the last stop is an S(k+1), which emits two tokens.
-  rtl: { module: 'basalt_prim_reduce', fields: () => [], encode: () => ({}), latency: 3 },
+  rtl: {
+    module: 'basalt_prim_reduce',
+    fields: () => [{ name: 'drop_empty', width: 1, doc: 'reduce: 1 = a fiber without values emits no sum (its S(k+1) still gives Sk)' }],
+    encode: (c) => ({ drop_empty: c.dropEmpty ? 1 : 0 }),
+    latency: 3,
+  },
 });

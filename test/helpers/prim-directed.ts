@@ -213,6 +213,10 @@ export const DIRECTED: Partial<Record<PrimName, DirectedCase[]>> = {
     red('wraps at 16 bits', '32767, 1, S0, D', '-32768, D'),
     red('wraps, unsigned words read signed', '-32768, -32768, S0, 65535, 1, S1, D', '0, 0, S0, D'),
     red('the deepest stop goes down by one', '1, S255, D', '1, S254, D'),
+    dc('reduce', 'dropEmpty: empty fibers emit no sum, their stops still go down by one', { dataWidth: 16, dropEmpty: true },
+      { in_val: 'S0, 5, 5, S0, S0, 4, S0, S1, S1, 7, S2, D' }, { out_val: '10, 4, S0, S0, 7, S1, D' }),
+    dc('reduce', 'dropEmpty: an empty tensor to nothing', { dataWidth: 16, dropEmpty: true }, { in_val: 'S0, D' }, { out_val: 'D' }),
+    dc('reduce', 'dropEmpty: a lone S1 keeps only its stop', { dataWidth: 16, dropEmpty: true }, { in_val: 'S1, D' }, { out_val: 'S0, D' }),
   ],
   'repeat-sig': [
     sig('SAM test_repeat_gen_direct (1)', '0, 1, S0, 2, S0, 3, S1, D', 'R, R, S0, R, S0, R, S1, D'),
