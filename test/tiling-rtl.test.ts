@@ -11,7 +11,7 @@ import { mulberry32 } from '../base/prng.ts';
 import { makeTensor, tensorDiff, type Tensor } from '../formats/tensor.ts';
 import { evaluate } from '../golden/reference.ts';
 import { resolveKernel } from '../compiler/resolve.ts';
-import { runTiled } from '../flow/tiled-run.ts';
+import { planTiles, runTiled } from '../flow/tiled-run.ts';
 import { buildModel } from '../sim/verilator.ts';
 
 const ir = presetIR('tiny');
@@ -54,5 +54,48 @@ describe('tiled kernels on the RTL (tiny array)', () => {
     const reference = evaluate(kernel.assignment, inputs, { dataWidth: 16, outputShape: kernel.output.shape });
     expect(tensorDiff(r.output, reference)).toBeNull();
     expect(r.cycles).toBe(r.tiling.loadCycles + r.tiling.computeCycles);
+  });
+
+  const vec = (n: number, at: readonly number[], seed: number): Tensor => {
+    const rand = mulberry32(seed);
+    return makeTensor([n], at.map((i) => [[i], 1 + Math.floor(rand() * 90)] as [number[], number]));
+  };
+  const range = (lo: number, n: number, step = 1) => Array.from({ length: n }, (_, k) => lo + k * step);
+
+  // A vector level's MEM tile holds seg (2 words) and crd: 254 coordinates fill 256 words exactly.
+  // A dot product, so the output (a scalar) takes no room.
+  it.each([[254, 2], [255, 3]] as const)('a densest tile of %i coordinates (exactly at capacity, then one more) runs in %i tasks, exact', async (dense, want) => {
+    const kernel = resolveKernel('x=b(i)*c(i)', {}, undefined, { b: [600], c: [600] });
+    // The first half (0..299) holds `dense` coordinates of both vectors, the second half 100.
+    const at = [...range(0, Math.min(dense, 254)), ...(dense > 254 ? [299] : []), ...range(300, 100, 3)];
+    const inputs = { b: vec(600, at, 1), c: vec(600, at, 2) };
+    const { tasks, layout } = planTiles(ir, { kernel, inputs });
+    expect(tasks.length).toBe(want);
+    const fullest = Math.max(...[...layout.reads.values()].map((r) => Object.values(r).reduce((a, n) => a + n, 0)));
+    // One more splits that half in two: 0..149 holds 150 coordinates.
+    expect(fullest).toBe(dense === 254 ? ir.spec.memDepth : 2 + 150);
+    const r = await runTiled({ spec: ir.spec, kernel, inputs, simulator: 'verilator' });
+    expect(r.tiling.tiles).toBe(want);
+    const reference = evaluate(kernel.assignment, inputs, { dataWidth: 16, outputShape: kernel.output.shape });
+    expect(tensorDiff(r.output, reference)).toBeNull();
+  });
+
+  it('tile pairs whose output is empty (both inputs non-empty, no common coordinate) combine with the others, exact', async () => {
+    // Below column 100, B holds even columns and c odd ones; from 100 on both hold every third.
+    const n = 300;
+    const rand = mulberry32(3);
+    const e: [number[], number][] = [];
+    for (let r = 0; r < n; r += 2) for (let c = r % 3; c < n; c += 3) e.push([[r, c < 100 ? c - (c % 2) : c], 1 + Math.floor(rand() * 50)]);
+    const B = makeTensor([n, n], new Map(e.map((x) => [x[0].join(), x])).values());
+    const c = vec(n, [...range(1, 50, 2), ...range(100, 67, 3)], 4);
+    const inputs = { B, c };
+    const kernel = resolveKernel('x(i)=B(i,j)*c(j)', { B: 'ss', c: 's' }, undefined, { B: B.shape, c: c.shape });
+    const { tasks, footprints } = planTiles(ir, { kernel, inputs });
+    const empty = tasks.filter((t, k) => t.inputs.B.values.length > 0 && t.inputs.c.values.length > 0 && footprints[k].golden.output.values.length === 0);
+    expect(empty.length).toBeGreaterThan(0);
+    const r = await runTiled({ spec: ir.spec, kernel, inputs, simulator: 'verilator' });
+    const reference = evaluate(kernel.assignment, inputs, { dataWidth: 16, outputShape: kernel.output.shape });
+    expect(reference.values.length).toBeGreaterThan(0);
+    expect(tensorDiff(r.output, reference)).toBeNull();
   });
 });
