@@ -6,7 +6,7 @@
  * table like Onyx's evaluation (SpMV and SpMSpM on every matrix of mtx/onyx/), the DNN layer times
  * a random sparse batch, TTV and MTTKRP on splatt_med, amazon_reviews_sample (indices in the
  * millions), then the speed-up of the copies over one copy (runTiled maxCopies 1).
- * Usage: node bin/run-ts.js bench/tiling.ts [name-substring ...]
+ * Usage: node bin/run-ts.js bench/tiling.ts [--preset NAME] [name-substring ... | copies]
  */
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,7 +19,10 @@ import { evaluate } from '../golden/reference.ts';
 import { PRESETS, validateSpec } from '../generator/spec.ts';
 
 const DATA = resolve(dirname(fileURLToPath(import.meta.url)), '../../shared/data');
-const spec = validateSpec(PRESETS.default);
+const args = process.argv.slice(2);
+const presetAt = args.indexOf('--preset');
+const preset = presetAt >= 0 ? args.splice(presetAt, 2)[1] : 'default';
+const spec = validateSpec(PRESETS[preset]);
 const mode = parseValueMode('seed:1');
 const file = (name: string, path: string, order: number) => loadInput(name, `${DATA}/${path}`, order, mode, spec.dataWidth);
 const rand = (shape: number[], density: number, seed: number) => loadInput('r', `random:${shape.join('x')}:${density}:${seed}`, shape.length, mode, spec.dataWidth);
@@ -35,9 +38,10 @@ const spmvCsc = (m: string): Run => ({
   title: `SpMV CSC sparse c, ${m}`, expr: 'x(i)=B(i,j)*c(j)', formats: { B: 'ss:1,0', c: 's' }, order: ['j', 'i'],
   inputs: () => { const B = mtx(m); return { B, c: rand([B.shape[1]], 0.5, 5) }; },
 });
-// B times its transpose (defined for the rectangular matrices too).
+// B times its transpose (defined for the rectangular matrices too); both CSR, so C's rows are
+// located by B's column coordinates.
 const gustavsonBBt = (m: string): Run => ({
-  title: `SpMSpM Gustavson B*B^T, ${m}`, expr: 'X(i,j)=B(i,k)*C(k,j)', formats: {}, order: ['i', 'k', 'j'],
+  title: `SpMSpM Gustavson B*B^T, ${m}`, expr: 'X(i,j)=B(i,k)*C(k,j)', formats: { B: 'ds', C: 'ds' }, order: ['i', 'k', 'j'],
   inputs: () => { const B = mtx(m); return { B, C: transpose(B) }; },
 });
 const ONYX = ['bcsstm26', 'G30', 'watt_2', 'Ragusa16', 'lpi_itest6', 'n3c4-b2'];
@@ -46,10 +50,10 @@ const RUNS: Run[] = [
   spmvCsr('bcsstk13'),
   ...ONYX.map(spmvCsr),
   ...ONYX.map(gustavsonBBt),
-  { title: 'SpMSpM Gustavson, jagmesh7^2', expr: 'X(i,j)=B(i,k)*C(k,j)', formats: {}, order: ['i', 'k', 'j'], inputs: () => ({ B: mtx('jagmesh7'), C: mtx('jagmesh7') }) },
+  { title: 'SpMSpM Gustavson, jagmesh7^2', expr: 'X(i,j)=B(i,k)*C(k,j)', formats: { B: 'ds', C: 'ds' }, order: ['i', 'k', 'j'], inputs: () => ({ B: mtx('jagmesh7'), C: mtx('jagmesh7') }) },
   { title: 'SpMSpM inner product, jagmesh7^2', expr: 'X(i,j)=B(i,k)*C(k,j)', formats: { B: 'ss', C: 'ss:1,0' }, inputs: () => ({ B: mtx('jagmesh7'), C: mtx('jagmesh7') }) },
   {
-    title: 'DNN layer x batch (1024x16, 10%)', expr: 'X(i,j)=W(i,k)*Y(k,j)', formats: {}, order: ['i', 'k', 'j'],
+    title: 'DNN layer x batch (1024x16, 10%)', expr: 'X(i,j)=W(i,k)*Y(k,j)', formats: { W: 'ds', Y: 'ds' }, order: ['i', 'k', 'j'],
     inputs: () => ({ W: file('W', 'mtx/real/dnn-n1024-l1.mtx', 2), Y: rand([1024, 16], 0.1, 7) }),
   },
   {
@@ -75,8 +79,8 @@ const RUNS: Run[] = [
   },
 ];
 
-const only = process.argv.slice(2);
-console.log(`default array (${spec.memDepth}-word MEM tiles), values seed:1`);
+const only = args;
+console.log(`${preset} array (${spec.width}x${spec.height}, ${spec.memDepth}-word MEM tiles), values seed:1`);
 console.log('run                                       nnz  tile shape                       tasks copies  load cycles compute cyc cyc/nnz   wall s  exact');
 for (const r of RUNS) {
   if (only.length > 0 && !only.some((s) => r.title.includes(s))) continue;
@@ -98,10 +102,10 @@ for (const r of RUNS) {
 
 if (only.length === 0 || only.includes('copies')) {
   // Copies against one copy: the same tasks, the same RTL.
-  console.log('\ncopies speed-up (SpMV CSC sparse c, jagmesh7)');
+  console.log(`\ncopies speed-up (SpMV CSC sparse c, jagmesh7, ${preset})`);
   const inputs = spmvCsc('jagmesh7').inputs();
   const kernel = resolveKernel('x(i)=B(i,j)*c(j)', { B: 'ss:1,0', c: 's' }, ['j', 'i'], { B: inputs.B.shape, c: inputs.c.shape });
-  const reference = evaluate(kernel.assignment, inputs, { dataWidth: 16, outputShape: kernel.output.shape });
+  const reference = evaluate(kernel.assignment, inputs, { dataWidth: spec.dataWidth, outputShape: kernel.output.shape });
   const figures = [];
   for (const maxCopies of [1, Infinity]) {
     const t0 = performance.now();

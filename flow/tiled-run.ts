@@ -53,26 +53,43 @@ interface Footprint {
 }
 
 /** The kernel rebuilt for the tile shape (the graph every task runs). */
-function tileKernel(k: Kernel, plan: TilePlan): Kernel {
+function tileKernel(k: Kernel, plan: TilePlan, located: ReadonlySet<string>): Kernel {
   const shapes = Object.fromEntries([...plan.vars.keys()].map((t) => [t, tileShape(plan, t)]));
-  return resolveKernel(k.assignment.text, Object.fromEntries(k.tensors.map((t) => [t.name, tileFormat(t)])), k.order, shapes);
+  return resolveKernel(k.assignment.text, Object.fromEntries(k.tensors.map((t) => [t.name, tileFormat(t, located)])), k.order, shapes);
 }
 
 /**
- * An input's levels inside a tile: a dense level above a compressed one is stored compressed.
- * Most rows of a tile are empty, and a dense level iterates every one of them (a cycle or more
- * each); compressed, a tile holds and visits only its non-empty rows. The values and the result
- * are the same.
+ * The dense input levels the kernel's graph locates (reads at the coordinates another operand
+ * gives, never iterating them), as "tensor:level". Built at the whole kernel's sizes: a level
+ * located there is located in a smaller tile too. None when the whole graph cannot be built.
  */
-function tileKinds(t: Kernel['tensors'][number]): readonly LevelKind[] {
-  const kinds = t.format.kinds;
-  const last = kinds.lastIndexOf('s');
-  return t.isOutput ? kinds : kinds.map((x, l) => (l < last ? 's' : x));
+function locatedLevels(k: Kernel, dataWidth: number): Set<string> {
+  try {
+    const g = buildSamGraph(k, { dataWidth });
+    return new Set(g.inputs.flatMap((b) => b.levels.flatMap((l) => (l.kind === 'd' && l.scanners.length === 0 ? [`${b.tensor}:${l.level}`] : []))));
+  } catch (e) {
+    if (e instanceof Error && e.name === 'UnsupportedKernelError') return new Set();
+    throw e;
+  }
 }
 
-function tileFormat(t: Kernel['tensors'][number]): string {
+/**
+ * An input's levels inside a tile: a dense level above a compressed one is stored compressed,
+ * unless the graph locates it. Most rows of a tile are empty, and a scanned dense level iterates
+ * every one of them (a cycle or more each); compressed, a tile holds and visits only its non-empty
+ * rows. A located level is never iterated, and compressed it would have to be intersected instead
+ * (in Gustavson's C, a scan of C's whole row level per row of B). The values and the result are
+ * the same.
+ */
+function tileKinds(t: Kernel['tensors'][number], located: ReadonlySet<string>): readonly LevelKind[] {
+  const kinds = t.format.kinds;
+  const last = kinds.lastIndexOf('s');
+  return t.isOutput ? kinds : kinds.map((x, l) => (l < last && !located.has(`${t.name}:${l}`) ? 's' : x));
+}
+
+function tileFormat(t: Kernel['tensors'][number], located: ReadonlySet<string>): string {
   const text = t.format.text;
-  return tileKinds(t).join('') + (text.includes(':') ? text.slice(text.indexOf(':')) : '');
+  return tileKinds(t, located).join('') + (text.includes(':') ? text.slice(text.indexOf(':')) : '');
 }
 
 /** The most tasks of one tile shape can need; beyond, the kernel is too sparse for the tile size chosen. */
@@ -91,15 +108,16 @@ export function planTiles(ir: HardwareIR, req: Pick<TiledRequest, 'kernel' | 'in
   const vars = tensorVars(k);
   const outside = outsideSums(k);
   const tile: Record<string, number> = Object.fromEntries(k.indexVars.map((v) => [v, Math.min(k.dims[v], 2 ** dw)]));
-  // A task narrower than the tile along a dense level would iterate the tile's empty rest, cycles
-  // for nothing: along those variables the tile shrinks instead of the task splitting.
-  const denseVars = new Set(k.tensors.flatMap((t) => { const kinds = tileKinds(t); return t.levelVars.filter((_, l) => kinds[l] === 'd'); }));
+  // A dense level's array is as large as the tile whatever the task (and a scanned one iterates
+  // the tile's empty rest): along those variables the tile shrinks instead of the task splitting.
+  const located = locatedLevels(k, dw);
+  const denseVars = new Set(k.tensors.flatMap((t) => { const kinds = tileKinds(t, located); return t.levelVars.filter((_, l) => kinds[l] === 'd'); }));
   plan: for (;;) {
     const plan: TilePlan = { tile, vars, outside };
     let tk: Kernel;
     let graph: SamGraph;
     try {
-      tk = tileKernel(k, plan);
+      tk = tileKernel(k, plan, located);
       graph = buildSamGraph(tk, { dataWidth: dw });
       // The graph's own limits (accumulator width, dense sizes, placement, routing), on an empty task.
       const empty = Object.fromEntries([...vars.keys()].map((t) => [t, { shape: tileShape(plan, t), coords: [], values: [] }]));

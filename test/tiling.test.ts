@@ -65,6 +65,18 @@ describe('tile plans', () => {
     expect(seen).toBe(inputs.B.values.length);
   });
 
+  it('tiles store a scanned dense level compressed, and keep a located one dense', () => {
+    // Gustavson with CSR operands: B's rows are iterated (compressed in a tile: only its non-empty
+    // rows), C's rows are located by B's column coordinates (dense: no intersection with C's rows).
+    const c = SPACC_TABLE.find((k) => k.name === 'SpMSpM Gustavson')!;
+    const dims = { i: 40, k: 40, j: 40 };
+    const kernel = kernelOf(c, dims, { B: 'ds', C: 'ds' });
+    const { tk, graph, tasks } = planTiles(small, { kernel, inputs: randomInputs(c, dims, 0.3, 5) });
+    expect(tasks.length).toBeGreaterThan(1);
+    expect(Object.fromEntries(tk.tensors.filter((t) => !t.isOutput).map((t) => [t.name, t.format.text]))).toEqual({ B: 'ss', C: 'ds' });
+    expect(graph.inputs.find((b) => b.tensor === 'C')!.levels[0].scanners).toEqual([]);
+  });
+
   it('refuses, with the reason, a kernel whose graph does not fit the array at any tile size', async () => {
     const tiny = presetIR('tiny');
     const c = SPACC_TABLE.find((k) => k.name === 'SpMSpM Gustavson')!;
