@@ -41,9 +41,12 @@ describe('tiled kernels on the RTL (tiny array)', () => {
 
   // Tiles store B compressed in both (flow/tiled-run.ts tileFormat): in CSR a tile's dense row
   // level would iterate all its empty rows.
+  // The dense x: every task's output region is reused by the next, whose hidden zeros must be zeros.
   it.each([
     ['SpMV CSR, c dense', 'x(i)=B(i,j)*c(j)', { B: 'ds', c: 'd' }],
     ['SpMV DCSR, c dense', 'x(i)=B(i,j)*c(j)', { B: 'ss', c: 'd' }],
+    ['SpMV CSR, c dense, x dense', 'x(i)=B(i,j)*c(j)', { B: 'ds', c: 'd', x: 'd' }],
+    ['SpMV DCSR, c sparse, x dense', 'x(i)=B(i,j)*c(j)', { B: 'ss', c: 's', x: 'd' }],
   ] as const)('%s on a 300 x 700 power-law matrix with a dense row and an empty block', async (_, expr, formats) => {
     const inputs = { B: stressMatrix(300, 700, 5, true), c: dense(700, 6) };
     const kernel = resolveKernel(expr, formats, undefined, { B: inputs.B.shape, c: inputs.c.shape });
