@@ -1,15 +1,16 @@
 /**
- * Tile tasks of one mapped kernel in one simulator process: the bitstream is
- * written once; each batch loads the memory images of up to `copies` tasks
- * (one per copy of the kernel on the array; an idle copy gets an empty task),
- * restarts, runs until `done`, and reads back what each task wrote (the
- * golden run says how much). Memory-port cycles and compute cycles are
- * counted apart.
+ * Tile tasks of one mapped kernel in one simulator process, one model, one mapping: each batch
+ * clears the array (FIFOs, config) and rewrites the bitstream (m.words: about a hundred words),
+ * loads the memory images of up to `copies` tasks (one per copy of the kernel on the array; an
+ * idle copy gets an empty task; only the words the SRAM does not hold already), restarts, runs
+ * until `done`, and reads back what each task wrote (the golden run says how much). Memory-port
+ * cycles and compute cycles are counted apart.
  */
 import { CapacityError } from '../base/errors.ts';
 import { copyNodeId, imageFor, type MappedKernel } from '../compiler/map-kernel.ts';
 import type { Tensor } from '../formats/tensor.ts';
-import { CLEAR_ADDRESS, memAddress, type HardwareIR } from '../generator/ir.ts';
+import { CLEAR_ADDRESS, decodeAddress, memAddress, type HardwareIR } from '../generator/ir.ts';
+import { primDef } from '../sam/prims/index.ts';
 import { outputArrays, type GraphRun } from '../golden/run-graph.ts';
 import { Job, runJob } from './job.ts';
 import { readOutput } from './run-kernel.ts';
@@ -47,6 +48,12 @@ export async function runTileBatches(
   const job = new Job();
   const empty = Object.fromEntries(m.single.inputs.map((b) => [b.tensor, { shape: b.shape, coords: [], values: [] }]));
   const batches: { task: number; copy: number; sizes: Map<string, Record<string, number>> }[][] = [];
+  // The words the memory port wrote that the SRAM still holds: a word an image needs again (a seg
+  // entry, an operand tile another task shares) is not written twice. Tiles whose primitives write
+  // their SRAM while running are never trusted.
+  const writers = new Set<number>();
+  for (let c = 0; c < m.copies; c++) for (const n of m.single.nodes) if (primDef(n.prim).rtl?.sramA === 'write') writers.add(m.placement.get(copyNodeId(n.id, c))!);
+  const held = new Map<number, number>();
   for (let first = 0; first < tasks.length; first += m.copies) {
     const batch: (typeof batches)[number] = [];
     // Every batch starts from a cleared array (FIFOs, configuration), so nothing of the previous task remains.
@@ -57,7 +64,11 @@ export async function runTileBatches(
       // What the previous task wrote stays: only the words the golden run says this task writes are
       // read back, and the regions whose old contents would show (a dense output level's hidden
       // zeros) are zeroed by the image itself (value-scatter reserves them as zeros).
-      for (const [a, w] of imageFor(m, t?.inputs ?? empty, c)) job.memWrite(a, w);
+      for (const [a, w] of imageFor(m, t?.inputs ?? empty, c)) {
+        if (held.get(a) === w) continue;
+        job.memWrite(a, w);
+        if (!writers.has(decodeAddress(a).tile)) held.set(a, w);
+      }
       if (t) batch.push({ task: first + c, copy: c, sizes: readSizes(m, t.golden) });
     }
     const ideal = Math.max(...batch.map((b) => tasks[b.task].golden.idealCycles));
