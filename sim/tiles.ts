@@ -63,7 +63,7 @@ export async function runTileBatches(
       const t = first + c < tasks.length ? tasks[first + c] : undefined;
       // What the previous task wrote stays: only the words the golden run says this task writes are
       // read back, and the regions whose old contents would show (a dense output level's hidden
-      // zeros) are zeroed by the image itself (value-scatter reserves them as zeros).
+      // zeros) are zeroed by the image itself (its writer reserves them as zeros).
       for (const [a, w] of imageFor(m, t?.inputs ?? empty, c)) {
         if (held.get(a) === w) continue;
         job.memWrite(a, w);

@@ -19,12 +19,13 @@ describe('basalt run --max-cycles', () => {
   });
 
   it('too small: exit 1 with the stall report, which names edges, tiles and tracks', async () => {
-    const r = await basalt(['--max-cycles', '40']);
+    // At 30 cycles (of 54) tokens wait in switch boxes and consumers wait for them.
+    const r = await basalt(['--max-cycles', '30']);
     expect(r.exitCode).toBe(1);
     const err = r.stderr.trim().split('\n').filter((l) => !/building|rerunning/.test(l));
     expect(err).toHaveLength(1);
-    expect(err[0]).toMatch(/^basalt: the array did not finish: no 'done' within 40 cycles \(still running at the limit\); first stuck place: n\d+ '.*'\.\w+ -> .* at tile \(\d,\d\)/);
-    expect(r.stdout).toMatch(/^no 'done' within 40 cycles: tokens were still moving at the limit/);
+    expect(err[0]).toMatch(/^basalt: the array did not finish: no 'done' within 30 cycles \(still running at the limit\); first stuck place: n\d+ '.*'\.\w+ -> .* at tile \(\d,\d\)/);
+    expect(r.stdout).toMatch(/^no 'done' within 30 cycles: tokens were still moving at the limit/);
     expect(r.stdout).toMatch(/token not taken: n\d+ '[^']+'\.out_\w+ -> .*\n {6}at tile \(\d,\d\) switch box output [NESW] track \d: holds /);
     expect(r.stdout).toMatch(/consumer waiting: .*\n {6}at tile \(\d,\d\) core input in\d, from track [NESW]\d: waits on an empty input/);
   });

@@ -17,7 +17,7 @@ import { isStop, S, type Stream, type Token } from '../tokens.ts';
  * Sums wrap at dataWidth (two's complement), like the PE's adder.
  *
  * `dropEmpty`: a fiber without values emits no sum (its S(k+1) still gives Sk). The sums then
- * line up with the level above after a crd-drop of its empty fibers (and a lone stop's spurious
+ * line up with the level above after a coordinate drop of its empty fibers (and a lone stop's spurious
  * 0 goes too), so a sparse output needs no re-alignment, which would have to buffer one sum per
  * dropped coordinate: a long run of them deadlocked the array.
  */
