@@ -57,11 +57,11 @@ const RUNS: Run[] = [
     inputs: () => ({ W: file('W', 'mtx/real/dnn-n1024-l1.mtx', 2), Y: rand([1024, 16], 0.1, 7) }),
   },
   {
-    title: 'TTV, splatt_med', expr: 'X(i,j)=B(i,j,k)*c(k)', formats: { B: 'sss' },
+    title: 'TTV dense c, splatt_med', expr: 'X(i,j)=B(i,j,k)*c(k)', formats: { B: 'sss', c: 'd' },
     inputs: () => ({ B: file('B', 'tns/splatt_med.tns', 3), c: rand([29567], 0.5, 5) }),
   },
   {
-    title: 'MTTKRP rank 4, splatt_med', expr: 'X(i,j)=B(i,k,l)*C(j,k)*D(j,l)', formats: { B: 'sss' },
+    title: 'MTTKRP rank 4 dense C D, splatt_med', expr: 'X(i,j)=B(i,k,l)*C(j,k)*D(j,l)', formats: { B: 'sss', C: 'dd', D: 'dd' },
     inputs: () => ({ B: file('B', 'tns/splatt_med.tns', 3), C: rand([4, 10816], 0.5, 6), D: rand([4, 29567], 0.5, 7) }),
   },
   {

@@ -135,7 +135,14 @@ export function planTiles(ir: HardwareIR, req: Pick<TiledRequest, 'kernel' | 'in
     const foot = new Map<TaskInputs, Footprint>();
     const footprint = (t: TaskInputs): Footprint => {
       let f = foot.get(t);
-      if (!f) foot.set(t, (f = { reads: preloadSizes(ir, graph, t.inputs), golden: runGraph(graph, t.inputs) }));
+      if (!f) {
+        // The golden run only when the output checks need it: a task too large for its inputs'
+        // regions is split first, and a whole tensor's streams can be huge (TTV's c, re-scanned per fiber).
+        let golden: GraphRun | undefined;
+        const g = graph;
+        const inputs = t.inputs;
+        foot.set(t, (f = { reads: preloadSizes(ir, graph, t.inputs), get golden() { return (golden ??= runGraph(g, inputs)); } }));
+      }
       return f;
     };
     for (let round = 0; ; round++) {
