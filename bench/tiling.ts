@@ -70,7 +70,7 @@ const RUNS: Run[] = [
     inputs: () => {
       const B = file('B', 'tns/amazon_reviews_sample.tns', 3);
       const ks = [...new Set(B.coords.map((c) => c[2]))];
-      return { B, c: makeTensor([B.shape[2]], [...ks, 1, 12345, B.shape[2] - 1].map((k, n) => [[k], 1 + (n % 7)] as [number[], number])) };
+      return { B, c: makeTensor([B.shape[2]], [...new Set([...ks, 1, 12345, B.shape[2] - 1])].map((k, n) => [[k], 1 + (n % 7)] as [number[], number])) };
     },
   },
   {
