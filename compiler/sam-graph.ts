@@ -345,10 +345,7 @@ export function buildSamGraph(k: Kernel, opts: SamGraphOptions): SamGraph {
       const drop = plan.after.some((r) => info(r).mayBeEmpty);
       x = reducers(x, plan.after, drop);
       if (drop) {
-        const a = plan.after;
-        let inner = info(a[a.length - 1]).crd;
-        for (let q = a.length - 2; q >= 0; q--) inner = crdDrop(info(a[q]).crd, inner, `drop ${a[q]}|${a[q + 1]}`);
-        crd = crdDrop(crd, inner, `drop ${j}|${a[0]}`);
+        crd = dropEmptyFibers(j, crd, plan.after);
       } else if (info(j).loneStops) {
         x = alignSums(x, j, crd);
       }
@@ -400,12 +397,17 @@ export function buildSamGraph(k: Kernel, opts: SamGraphOptions): SamGraph {
     const x = reducers(body.port, summed, drop);
     if (u === null) return x;
     if (drop) {
-      let inner = info(summed[summed.length - 1]).crd;
-      for (let q = summed.length - 2; q >= 0; q--) inner = crdDrop(info(summed[q]).crd, inner, `drop ${summed[q]}|${summed[q + 1]}`);
-      droppedInnermost = crdDrop(info(u).crd, inner, `drop ${u}|${summed[0]}`);
+      droppedInnermost = dropEmptyFibers(u, info(u).crd, summed);
       return x;
     }
     return info(u).loneStops ? alignSums(x, u, info(u).crd) : x;
+  };
+
+  /** u's coordinates `crd` without those whose fibers over the summed variables (outermost first) are all empty. */
+  const dropEmptyFibers = (u: string, crd: PortRef, summed: readonly string[]): PortRef => {
+    let inner = info(summed[summed.length - 1]).crd;
+    for (let q = summed.length - 2; q >= 0; q--) inner = crdDrop(info(summed[q]).crd, inner, `drop ${summed[q]}|${summed[q + 1]}`);
+    return crdDrop(crd, inner, `drop ${u}|${summed[0]}`);
   };
 
   /**

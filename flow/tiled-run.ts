@@ -139,9 +139,7 @@ export function planTiles(ir: HardwareIR, req: Pick<TiledRequest, 'kernel' | 'in
         // The golden run only when the output checks need it: a task too large for its inputs'
         // regions is split first, and a whole tensor's streams can be huge (TTV's c, re-scanned per fiber).
         let golden: GraphRun | undefined;
-        const g = graph;
-        const inputs = t.inputs;
-        foot.set(t, (f = { reads: preloadSizes(ir, graph, t.inputs), get golden() { return (golden ??= runGraph(g, inputs)); } }));
+        foot.set(t, (f = { reads: preloadSizes(ir, graph, t.inputs), get golden() { return (golden ??= runGraph(graph, t.inputs)); } }));
       }
       return f;
     };
