@@ -14,7 +14,10 @@ export const nodeMode = (node: GraphNode): ReturnType<typeof primMode> => primMo
 
 export type Placement = Map<string, number>;
 
-export function placeGraph(ir: HardwareIR, g: SamGraph): Placement {
+/** What placement reads of a graph (a SAM graph, or a dense-mode graph). */
+export type PlaceableGraph = Pick<SamGraph, 'nodes' | 'edges' | 'roots'>;
+
+export function placeGraph(ir: HardwareIR, g: PlaceableGraph): Placement {
   const need = { pe: 0, mem: 0 };
   for (const n of g.nodes) need[nodeMode(n).kind]++;
   const have = { pe: ir.tiles.filter((t) => t.kind === 'pe').length, mem: ir.tiles.filter((t) => t.kind === 'mem').length };

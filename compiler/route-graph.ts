@@ -12,7 +12,7 @@ import { nodeMode, type Placement } from './place.ts';
 import { CapacityError } from '../base/errors.ts';
 
 /** Core port of a node's stream port (input or output), through the mode's port map. */
-export function corePort(ir: HardwareIR, g: SamGraph, nodeId: string, port: string, dir: 'inputs' | 'outputs'): string {
+export function corePort(ir: HardwareIR, g: Pick<SamGraph, 'nodes'>, nodeId: string, port: string, dir: 'inputs' | 'outputs'): string {
   const node = g.nodes.find((n) => n.id === nodeId);
   if (!node) throw new Error(`no node ${nodeId}`);
   const m = nodeMode(node);
@@ -29,7 +29,7 @@ export interface GraphNet {
   readonly sinks: string[];
 }
 
-export function graphNets(ir: HardwareIR, g: SamGraph, placement: Placement): GraphNet[] {
+export function graphNets(ir: HardwareIR, g: Pick<SamGraph, 'nodes' | 'edges'>, placement: Placement): GraphNet[] {
   const nets = new Map<string, GraphNet>();
   for (const e of g.edges) {
     const key = `${e.from.node}.${e.from.port}`;

@@ -88,8 +88,9 @@ describe('basalt fpga --preset spmv --device ice40-hx8k', () => {
     // The glue model predicts this array's glue within 15 % (12.8 % measured since the MEM core grew to 4 in / 3 out).
     const { predicted, synthesized } = report.glueModel.check;
     expect(Math.abs(predicted.luts - synthesized.luts)).toBeLessThan(0.15 * synthesized.luts);
-    // One PE and one MEM tile of this mix (2x1) fit the HX8K.
-    expect(report.largestArray).toMatchObject({ width: 2, height: 1, pe: 1, mem: 1, limitedBy: ['luts'] });
+    // Since the dense modes (affine-read/write in the MEM core, mac in the PE core) not even one PE and
+    // one MEM tile of this mix (2x1) fit the HX8K: the report says no array does.
+    expect(report.largestArray).toBeNull();
     expect(report.fmaxMHz).toBeUndefined();
     expect(report.wrapper.registers.map((x: { name: string }) => x.name)).toContain('CFG_RDATA');
   });

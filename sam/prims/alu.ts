@@ -8,6 +8,7 @@
 import { bitsFor } from '../../base/bits.ts';
 import { chance, pick, randInt } from '../../base/prng.ts';
 import { wrapAdd, wrapMul, wrapSigned, wrapSub, wrapUnsigned } from '../arith.ts';
+import { constFields } from './pe-fields.ts';
 import { definePrimitive } from '../prim-def.ts';
 import { mapData, randomCrd, randomOptions, randomValue } from '../random.ts';
 import { checkAligned, checkDataWidth, checkStream, fail, mostTokens } from '../stream.ts';
@@ -136,8 +137,7 @@ export const aluPrim = definePrimitive<AluConfig>({
     module: 'basalt_prim_alu',
     fields: (a) => [
       { name: 'op', width: bitsFor(ALU_OPS.length), doc: `alu: operation, ${ALU_OPS.map((op, i) => `${i}=${op}${a.peOps.includes(op) ? '' : ' (not built)'}`).join(', ')}; an op not built outputs 0` },
-      { name: 'const', width: a.dataWidth, doc: "alu: constant operand (two's complement) that replaces val_b when const_en = 1" },
-      { name: 'const_en', width: 1, doc: 'alu: 1 = operand b is the constant `const` and val_b is not read' },
+      ...constFields(a),
     ],
     encode: (c, ctx) => ({
       op: aluOpcode(c.op),

@@ -19,6 +19,8 @@ import { spaccPrim } from './spacc.ts';
 import { levelScatterPrim } from './level-scatter.ts';
 import { valueScatterPrim } from './value-scatter.ts';
 import { spacc2Prim } from './spacc2.ts';
+import { affineReadPrim, affineWritePrim } from './affine.ts';
+import { macPrim } from './mac.ts';
 
 const PRIMS = {
   alu: aluPrim,
@@ -37,6 +39,9 @@ const PRIMS = {
   'level-scatter': levelScatterPrim,
   'value-scatter': valueScatterPrim,
   spacc2: spacc2Prim,
+  'affine-read': affineReadPrim,
+  'affine-write': affineWritePrim,
+  mac: macPrim,
 } as const;
 
 export type PrimName = keyof typeof PRIMS;

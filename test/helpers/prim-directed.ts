@@ -33,6 +33,7 @@ const arr = (xs: readonly number[]) => [...xs.map(String), 'D'].join(', ');
 const Bi = cs([0, 2], [0, 2]);
 const Bj = cs([0, 1, 3], [1, 0, 2]);
 const Bvals = [5, 7, 9];
+const M34 = Array.from({ length: 12 }, (_, k) => 10 * Math.floor(k / 4) + (k % 4));
 
 const scan = (name: string, level: Level, inRef: string, crd: string, ref: string) =>
   dc('level-scanner', name, { level }, { in_ref: inRef }, { out_crd: crd, out_ref: ref });
@@ -167,6 +168,30 @@ export const DIRECTED: Partial<Record<PrimName, DirectedCase[]>> = {
     dc('value-writer', 'values in order, stops dropped', {}, { in_val: '10, 34, S0, 0, S1, D' }, { vals: '10, 34, 0, D' }),
     dc('value-writer', 'no values', {}, { in_val: 'S0, D' }, { vals: 'D' }),
     dc('value-writer', 'extremes', {}, { in_val: '-32768, 32767, S0, -1, S255, D' }, { vals: '-32768, 32767, -1, D' }),
+  ],
+  // A 3x4 row-major matrix M[r][c] = 10*r + c in vals; nests are outermost first.
+  'affine-read': [
+    dc('affine-read', 'row-major walk of a 3x4 matrix', { vals: M34, nest: [{ extent: 3, stride: 4 }, { extent: 4, stride: 1 }] }, { in_ref: '0, D' },
+      { out_val: '0, 1, 2, 3, 10, 11, 12, 13, 20, 21, 22, 23, D' }),
+    dc('affine-read', 'transpose (column-major walk)', { vals: M34, nest: [{ extent: 4, stride: 1 }, { extent: 3, stride: 4 }] }, { in_ref: '0, D' },
+      { out_val: '0, 10, 20, 1, 11, 21, 2, 12, 22, 3, 13, 23, D' }),
+    dc('affine-read', 'three levels: each row twice (stride 0), per ref offset, stops pass', { vals: M34, nest: [{ extent: 2, stride: 4 }, { extent: 2, stride: 0 }, { extent: 2, stride: 1 }] },
+      { in_ref: '0, S0, 5, S1, D' }, { out_val: '0, 1, 0, 1, 10, 11, 10, 11, S0, 11, 12, 11, 12, 21, 22, 21, 22, S1, D' }),
+    dc('affine-read', 'no refs', { vals: M34, nest: [{ extent: 12, stride: 1 }] }, { in_ref: 'S0, D' }, { out_val: 'S0, D' }),
+  ],
+  'affine-write': [
+    dc('affine-write', 'transpose a 2x3 stream into a 3x2 array', { nest: [{ extent: 2, stride: 1 }, { extent: 3, stride: 2 }] }, { in_val: '1, 2, 3, 4, 5, 6, D' },
+      { vals: '1, 4, 2, 5, 3, 6, D' }),
+    dc('affine-write', 'strided with holes (zeros), stops dropped', { nest: [{ extent: 3, stride: 3 }] }, { in_val: '7, S0, -8, 9, S1, D' }, { vals: '7, 0, 0, -8, 0, 0, 9, D' }),
+    dc('affine-write', 'fewer values than the nest', { nest: [{ extent: 2, stride: 2 }, { extent: 2, stride: 1 }] }, { in_val: '5, 6, 7, D' }, { vals: '5, 6, 7, 0, D' }),
+  ],
+  mac: [
+    dc('mac', 'dot products of length 3 (a dense matrix-vector row by row)', { dataWidth: 16, len: 3, shift: 0 }, { in_a: '1, 2, 3, 4, 5, 6, D', in_b: '1, 0, -1, 2, 2, 2, D' },
+      { out_val: '-2, 30, D' }),
+    dc('mac', 'constant weight and shift (x*3 >> 1), groups of 1', { dataWidth: 16, len: 1, shift: 1, constant: 3 }, { in_a: '1, -1, 5, S0, D' }, { out_val: '1, -2, 7, S0, D' }),
+    dc('mac', 'a stop flushes a partial group; empty groups emit nothing', { dataWidth: 16, len: 4, shift: 0, constant: 1 }, { in_a: '1, 2, S0, S0, 3, S1, D' },
+      { out_val: '3, S0, S0, 3, S1, D' }),
+    dc('mac', 'products and sums wrap at 16 bits', { dataWidth: 16, len: 2, shift: 0 }, { in_a: '256, 32767, D', in_b: '256, 1, D' }, { out_val: '32767, D' }),
   ],
   'value-array': [
     vals('DESIGN.md values', Bvals, '0, S0, 1, 2, S1, D', '5, S0, 7, 9, S1, D'),
