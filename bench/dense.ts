@@ -1,6 +1,6 @@
 /**
  * Dense mode figures (issue 14): y(i) = A(i,j) * x(j) on the default array's
- * RTL, cycles versus the ideal (one mac per cycle), with and without random
+ * RTL, cycles versus the ideal (one multiply-accumulate per cycle), with and without random
  * host stalls, and the wall time of the golden models versus the RTL run.
  *
  *   node bin/run-ts.js bench/dense.ts [rows] [cols]

@@ -16,7 +16,8 @@ import { cbNodeId, ioInNodeId } from '../generator/routing-graph.ts';
 import { wrapUnsigned } from '../sam/arith.ts';
 import type { GraphEdge, GraphNode, PortRef } from '../sam/graph.ts';
 import type { EncodeContext } from '../sam/prim-def.ts';
-import { primDef } from '../sam/prims/index.ts';
+import { primDef, runPrimitive, type PrimName } from '../sam/prims/index.ts';
+import type { Stream } from '../sam/tokens.ts';
 import { writeBitstream, type BitstreamWord, type FieldSetting } from './bitstream.ts';
 import { nodeMode, placeGraph, type PlaceableGraph } from './place.ts';
 import { corePort, graphNets, routeGraph, type GraphNet } from './route-graph.ts';
@@ -111,4 +112,31 @@ export function mapDense(ir: HardwareIR, g: DenseGraph): MappedDense {
   const { text, words } = writeBitstream(ir, { connections: routed.flatMap((r) => r.connections), fields }, g.kernel);
   const count = (k: 'pe' | 'mem') => g.nodes.filter((n) => n.tile === k).length;
   return { graph: g, words, bitstream: text, memImage, hostPorts, outputAddress, tiles: { pe: count('pe'), mem: count('mem') } };
+}
+
+/**
+ * The dense graph on the primitives' golden models: every node once its inputs are known (the root
+ * stream `0, D`, the host streams, other nodes' outputs); returns the output node's written array.
+ */
+export function runDenseGraph(g: DenseGraph, host: Readonly<Record<string, Stream>>): number[] {
+  const streams = new Map<string, Stream>();
+  const key = (node: string, port: string) => `${node}.${port}`;
+  for (const r of g.roots) streams.set(key(r.node, r.port), [0, 'D']);
+  for (const h of g.hostInputs) for (const p of h.to) streams.set(key(p.node, p.port), host[h.tensor]);
+  const pending = new Set(g.nodes.map((n) => n.id));
+  let written: Stream | undefined;
+  while (pending.size > 0) {
+    const ready = g.nodes.filter((n) => pending.has(n.id) && g.edges.every((e) => e.to.node !== n.id || streams.has(key(e.from.node, e.from.port))));
+    if (ready.length === 0) throw new Error(`dense graph ${g.kernel}: a cycle through ${[...pending].join(', ')}`);
+    for (const n of ready) {
+      for (const e of g.edges) if (e.to.node === n.id) streams.set(key(n.id, e.to.port), streams.get(key(e.from.node, e.from.port))!);
+      const ins = Object.fromEntries(primDef(n.prim).inputs.flatMap((p) => (streams.has(key(n.id, p.name)) ? [[p.name, streams.get(key(n.id, p.name))!]] : [])));
+      const out = runPrimitive(n.prim as PrimName, n.config as never, ins);
+      for (const [port, s] of Object.entries(out)) streams.set(key(n.id, port), s);
+      if (n.id === g.output.node) written = out.vals;
+      pending.delete(n.id);
+    }
+  }
+  if (!written) throw new Error(`dense graph ${g.kernel}: output node ${g.output.node} writes no array`);
+  return written.filter((t): t is number => typeof t === 'number');
 }

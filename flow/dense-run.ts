@@ -7,13 +7,12 @@
  * the expression; all three must agree exactly.
  */
 import { CapacityError, UserError } from '../base/errors.ts';
-import { denseMatVecGraph, mapDense } from '../compiler/dense-map.ts';
+import { denseMatVecGraph, mapDense, runDenseGraph } from '../compiler/dense-map.ts';
 import { makeTensor, tensorDiff, type Tensor } from '../formats/tensor.ts';
 import { buildIR } from '../generator/ir.ts';
 import { archId, type ArchSpec } from '../generator/spec.ts';
 import { evaluate } from '../golden/reference.ts';
 import { wrapSigned } from '../sam/arith.ts';
-import { runPrimitive } from '../sam/prims/index.ts';
 import { encodeToken, type Stream } from '../sam/tokens.ts';
 import { Job, runJob } from '../sim/job.ts';
 import { buildModel } from '../sim/verilator.ts';
@@ -35,7 +34,7 @@ export interface DenseRunResult {
   readonly output: Tensor;
   /** Cycles from start until the streamed input was taken, and until done. */
   readonly cycles: number;
-  /** One mac per cycle once the pipeline is full: rows x cols. */
+  /** One multiply-accumulate per cycle once the pipeline is full: rows x cols. */
   readonly idealCycles: number;
   readonly tiles: { readonly pe: number; readonly mem: number };
   readonly simSeconds: number;
@@ -69,11 +68,9 @@ export async function runDenseMatVec(req: DenseMatVecRequest): Promise<DenseRunR
 
   // The primitives' golden models on the same graph.
   const aStream: Stream = [...a, 'D'];
-  const xs = runPrimitive('affine-read', { vals: x, nest: [{ extent: rows, stride: 0 }, { extent: cols, stride: 1 }] }, { in_ref: [0, 'D'] }).out_val;
-  const ys = runPrimitive('mac', { dataWidth: w, len: cols, shift: 0 }, { in_a: aStream, in_b: xs }).out_val;
-  const yWords = runPrimitive('affine-write', { nest: [{ extent: rows, stride: 1 }] }, { in_val: ys }).vals.filter((t): t is number => typeof t === 'number');
+  const yWords = runDenseGraph(g, { A: aStream });
   const toTensor = (vals: readonly number[]) => makeTensor([rows], vals.map((v, i) => [[i], v] as [number[], number]));
-  const fromGraph = toTensor(yWords);
+  const fromGraph = toTensor(yWords.slice(0, rows));
   const reference = evaluate(kernel, { A: req.A, x: req.x }, { dataWidth: w });
 
   const model = (await buildModel(ir, { log: req.log })).exe;
