@@ -19,7 +19,8 @@ import type { EncodeContext } from '../sam/prim-def.ts';
 import { primDef, runPrimitive, type PrimName } from '../sam/prims/index.ts';
 import type { Stream } from '../sam/tokens.ts';
 import { writeBitstream, type BitstreamWord, type FieldSetting } from './bitstream.ts';
-import { nodeMode, placeGraph, type PlaceableGraph } from './place.ts';
+import { checkNodes, nodeFields } from './map-kernel.ts';
+import { placeGraph, type PlaceableGraph } from './place.ts';
 import { corePort, graphNets, routeGraph, type GraphNet } from './route-graph.ts';
 
 /** A dense-mode graph: primitive nodes with their whole configuration, and the streams the host feeds. */
@@ -69,10 +70,7 @@ function borderInputsNear(ir: HardwareIR, tile: number): string[] {
 
 export function mapDense(ir: HardwareIR, g: DenseGraph): MappedDense {
   const arch = archParams(ir.spec);
-  for (const n of g.nodes) {
-    const problem = primDef(n.prim).rtl?.check?.(n.config as never, arch);
-    if (problem) throw new CapacityError(`node ${n.id} (${n.label}): ${problem}`);
-  }
+  checkNodes(g.nodes, (n) => n.config, arch);
   const placement = placeGraph(ir, g);
   const nets: GraphNet[] = graphNets(ir, g, placement);
   const hostPorts = new Map<string, number>();
@@ -90,7 +88,6 @@ export function mapDense(ir: HardwareIR, g: DenseGraph): MappedDense {
   let outputAddress = -1;
   for (const n of g.nodes) {
     const tile = placement.get(n.id)!;
-    const rtl = primDef(n.prim).rtl!;
     const ctx: EncodeContext = {
       arch,
       preload: (_a, words) => {
@@ -103,10 +100,7 @@ export function mapDense(ir: HardwareIR, g: DenseGraph): MappedDense {
         return 0;
       },
     };
-    const set = (field: string, value: number) => fields.push({ tile, field, value });
-    set('mode', nodeMode(n).code);
-    for (const [f, v] of Object.entries(rtl.encode(n.config as never, ctx))) set(f, v);
-    if (rootFed.has(n.id)) set(rtl.rootInput!.field, 1);
+    for (const [field, value] of nodeFields(n, n.config, ctx, rootFed.has(n.id))) fields.push({ tile, field, value });
     if (n.id === g.output.node) outputAddress = memAddress(tile, 0);
   }
   const { text, words } = writeBitstream(ir, { connections: routed.flatMap((r) => r.connections), fields }, g.kernel);

@@ -13,7 +13,7 @@ import type { Tensor } from '../formats/tensor.ts';
 import { wrapUnsigned } from '../sam/arith.ts';
 import { boundMemory, outputArrays } from '../golden/run-graph.ts';
 import type { GraphNode, NodeBinding, SamGraph } from '../sam/graph.ts';
-import type { EncodeContext } from '../sam/prim-def.ts';
+import type { ArchParams, EncodeContext } from '../sam/prim-def.ts';
 import { primDef } from '../sam/prims/index.ts';
 import { writeBitstream, type BitstreamWord, type FieldSetting } from './bitstream.ts';
 import { placeGraph, nodeMode, type Placement } from './place.ts';
@@ -151,10 +151,7 @@ export function mapKernel(ir: HardwareIR, graph: SamGraph, inputs: Readonly<Reco
     if (big >= 0) throw new CapacityError(`tensor ${t.tensor}: mode ${big} has size ${t.shape[big]}, but coordinates on the ${dw}-bit datapath reach ${2 ** dw - 1}: use --set dataWidth=32 (with memWidth=32)`);
   }
   const trees = encodeTrees(g, inputs);
-  for (const n of g.nodes) {
-    const problem = primDef(n.prim).rtl!.check?.(boundConfig(n, trees) as never, arch);
-    if (problem) throw new CapacityError(`node ${n.id} (${n.label}): ${problem}`);
-  }
+  checkNodes(g.nodes, (n) => boundConfig(n, trees), arch);
   const layout = opts.layout ?? { reads: preloadSizes(ir, graph, inputs) };
   for (const n of g.nodes) {
     const regions = layout.reads.get(n.id) ?? {};
@@ -177,16 +174,27 @@ export function mapKernel(ir: HardwareIR, graph: SamGraph, inputs: Readonly<Reco
       bases.set(id, Object.fromEntries(Object.entries(arrays.reads).map(([a, r]) => [a, r.base])));
       // Fields do not depend on the data: bases come from the layout, the rest from the configuration.
       const ctx: EncodeContext = { arch, preload: (a) => arrays.reads[a].base, reserve: (a) => arrays.writes[a].base };
-      const set = (field: string, value: number) => fields.push({ tile, field, value });
-      set('mode', nodeMode(n).code);
-      for (const [f, v] of Object.entries(primDef(n.prim).rtl!.encode(boundConfig(n, trees) as never, ctx))) set(f, v);
-      if (rootFed.has(n.id)) set(primDef(n.prim).rtl!.rootInput!.field, 1);
+      for (const [field, value] of nodeFields(n, boundConfig(n, trees), ctx, rootFed.has(n.id))) fields.push({ tile, field, value });
       if (Object.keys(arrays.writes).length > 0) written.set(id, { tile, arrays: arrays.writes });
     }
   }
   const { text, words } = writeBitstream(ir, { connections: nets.flatMap((r) => r.connections), fields }, g.kernel);
   const m: MappedKernel = { ir, graph: all, single: g, copies, layout, placement, nets, bitstream: text, words, memImage: [], written };
   return { ...m, memImage: imageFor(m, inputs, 0) };
+}
+
+/** Refuses, before simulating, a node whose configuration its tile mode cannot run (the primitive's own check). */
+export function checkNodes(nodes: readonly GraphNode[], configOf: (n: GraphNode) => unknown, arch: ArchParams): void {
+  for (const n of nodes) {
+    const problem = primDef(n.prim).rtl!.check?.(configOf(n) as never, arch);
+    if (problem) throw new CapacityError(`node ${n.id} (${n.label}): ${problem}`);
+  }
+}
+
+/** A node's core fields: its mode, its primitive's encoding of `config`, and the root flag when the root stream feeds it. */
+export function nodeFields(n: GraphNode, config: unknown, ctx: EncodeContext, rootFed: boolean): [string, number][] {
+  const rtl = primDef(n.prim).rtl!;
+  return [['mode', nodeMode(n).code], ...Object.entries(rtl.encode(config as never, ctx)), ...(rootFed ? [[rtl.rootInput!.field, 1] as [string, number]] : [])];
 }
 
 /**
