@@ -1,25 +1,41 @@
 /**
- * Dense mode figures (issue 14): y(i) = A(i,j) * x(j) on the default array's
- * RTL, cycles versus the ideal (one multiply-accumulate per cycle), with and without random
- * host stalls, and the wall time of the golden models versus the RTL run.
+ * Dense mode figures (issue 14) on the default array's RTL: each dense kernel
+ * of the issue, cycles versus the ideal (one value or multiply-accumulate per
+ * cycle per pipeline once full), the layout and tiles used, with and without
+ * random host stalls, and the wall time of the golden reference versus the
+ * RTL run (build excluded: the model is cached).
  *
- *   node bin/run-ts.js bench/dense.ts [rows] [cols]
+ *   node bin/run-ts.js bench/dense.ts [kernel ...]     (pointwise gaussian matvec gemm conv)
  */
 import { mulberry32, randInt } from '../base/prng.ts';
-import { makeTensor } from '../formats/tensor.ts';
+import { fromDenseValues, type Tensor } from '../formats/tensor.ts';
 import { PRESETS } from '../generator/spec.ts';
-import { runDenseMatVec } from '../flow/dense-run.ts';
+import { evaluateDense } from '../golden/dense-reference.ts';
+import { runDense } from '../flow/dense-run.ts';
 
-const rows = Number(process.argv[2] ?? 32);
-const cols = Number(process.argv[3] ?? 32);
 const rng = mulberry32(5);
-const A = makeTensor([rows, cols], Array.from({ length: rows * cols }, (_, k) => [[Math.floor(k / cols), k % cols], randInt(rng, -300, 300)] as [number[], number]));
-const x = makeTensor([cols], Array.from({ length: cols }, (_, k) => [[k], randInt(rng, -300, 300)] as [number[], number]));
-console.log(`dense y(i)=A(i,j)*x(j), ${rows}x${cols}, default array`);
-console.log('host stall | ok | cycles | ideal | cycles/ideal | tiles | sim s | wall s');
-for (const stall of [0, 0.3]) {
+const rand = (shape: number[], lo: number, hi: number): Tensor => fromDenseValues(shape, Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => randInt(rng, lo, hi)));
+const GAUSS = fromDenseValues([3, 3], [24, 30, 24, 30, 37, 30, 24, 30, 24]);
+
+export const DENSE_KERNELS: Record<string, { expr: string; inputs: () => Record<string, Tensor> }> = {
+  pointwise: { expr: 'Y(i,j)=A(i,j)*2', inputs: () => ({ A: rand([64, 64], -20000, 20000) }) },
+  gaussian: { expr: 'Y(i,j)=(W(r,s)*X(i+r,j+s))>>>8', inputs: () => ({ W: GAUSS, X: rand([64, 64], 0, 255) }) },
+  matvec: { expr: 'y(i)=A(i,j)*x(j)', inputs: () => ({ A: rand([32, 32], -300, 300), x: rand([32], -300, 300) }) },
+  gemm: { expr: 'C(i,j)=A(i,k)*B(k,j)', inputs: () => ({ A: rand([32, 32], -100, 100), B: rand([32, 32], -100, 100) }) },
+  conv: { expr: 'Y(c,i,j)=W(c,r,s)*X(i+r,j+s)', inputs: () => ({ W: rand([4, 3, 3], -8, 8), X: rand([32, 32], -100, 100) }) },
+};
+
+const pick = process.argv.slice(2);
+console.log('kernel | host stall | ok | cycles | ideal | cycles/ideal | layout | tiles | golden s | sim s');
+for (const name of pick.length ? pick : Object.keys(DENSE_KERNELS)) {
+  const k = DENSE_KERNELS[name];
+  if (!k) throw new Error(`unknown kernel ${name} (known: ${Object.keys(DENSE_KERNELS).join(' ')})`);
+  const inputs = k.inputs();
   const t = performance.now();
-  const r = await runDenseMatVec({ spec: PRESETS.default, A, x, stall, log: (l) => console.log(l) });
-  const wall = (performance.now() - t) / 1000;
-  console.log(`${stall} | ${r.ok} | ${r.cycles} | ${r.idealCycles} | ${(r.cycles / r.idealCycles).toFixed(3)} | ${r.tiles.pe} PE + ${r.tiles.mem} MEM | ${r.simSeconds.toFixed(3)} | ${wall.toFixed(2)}`);
+  evaluateDense(k.expr, inputs, { dataWidth: PRESETS.default.dataWidth });
+  const golden = (performance.now() - t) / 1000;
+  for (const stall of [0, 0.3]) {
+    const r = await runDense({ spec: PRESETS.default, expr: k.expr, inputs, stall, log: (l) => console.log(l) });
+    console.log(`${name} \`${k.expr}\` | ${stall} | ${r.ok} | ${r.cycles} | ${r.idealCycles} | ${(r.cycles / r.idealCycles).toFixed(3)} | ${r.layout} | ${r.tiles.pe} PE + ${r.tiles.mem} MEM | ${golden.toFixed(3)} | ${r.simSeconds.toFixed(3)}`);
+  }
 }

@@ -1,20 +1,19 @@
 /**
- * Dense mode (issue 14), first kernel: a dense matrix-vector product
- * y(i) = A(i,j) * x(j) on the same array and primitives' catalogue as the
- * sparse flow. A streams in row-major order from a border input (the host
- * plays Onyx's global buffer), x sits in a MEM tile and an affine-read replays
- * it once per row (loop nest rows x {stride 0}, cols x {stride 1}), a PE's mac
- * sums each row's cols products, and an affine-write stores y in a MEM tile.
- * Dense streams are value tokens then D; ready/valid absorbs every latency
- * difference, so nothing is scheduled statically (the compiler balances no
- * delays). Placement, routing and the bitstream are the sparse flow's.
+ * Dense mode (issue 14): placing, routing and encoding a dense graph (built by
+ * compiler/dense-kernels.ts) on the same array as the sparse flow, and running
+ * it on the primitives' golden models. Dense streams are value tokens then D;
+ * ready/valid absorbs every latency difference, so nothing is scheduled
+ * statically (the compiler balances no delays). Host streams enter through the
+ * nearest free border inputs, host outputs leave through border outputs;
+ * placement, routing and the bitstream writer are the sparse flow's.
  */
-import { CapacityError, UserError } from '../base/errors.ts';
+import { CapacityError } from '../base/errors.ts';
 import { archParams } from '../generator/cores.ts';
 import { memAddress, type HardwareIR } from '../generator/ir.ts';
-import { cbNodeId, ioInNodeId } from '../generator/routing-graph.ts';
+import { cbNodeId, coreOutNodeId, ioInNodeId, ioOutNodeId } from '../generator/routing-graph.ts';
+import { fromDenseValues, type Tensor } from '../formats/tensor.ts';
 import { wrapUnsigned } from '../sam/arith.ts';
-import type { GraphEdge, GraphNode, PortRef } from '../sam/graph.ts';
+import type { PortRef } from '../sam/graph.ts';
 import type { EncodeContext } from '../sam/prim-def.ts';
 import { primDef, runPrimitive, type PrimName } from '../sam/prims/index.ts';
 import type { Stream } from '../sam/tokens.ts';
@@ -23,13 +22,32 @@ import { checkNodes, nodeFields } from './map-kernel.ts';
 import { placeGraph, type PlaceableGraph } from './place.ts';
 import { corePort, graphNets, routeGraph, type GraphNet } from './route-graph.ts';
 
-/** A dense-mode graph: primitive nodes with their whole configuration, and the streams the host feeds. */
+/** A tensor the host streams in (row-major data words, then D) through a border input, to one or more node inputs. */
+export interface HostStream {
+  readonly tensor: string;
+  readonly words: readonly number[];
+  readonly to: readonly PortRef[];
+}
+
+/**
+ * Where output words come from: a node's output stream to a border output (`host`), or the
+ * array a dense writer leaves in its MEM tile (`mem`, read back through the memory port).
+ * Word k is entry indices[k] (row-major) of the output tensor.
+ */
+export type DenseOutput =
+  | { readonly kind: 'host'; readonly from: PortRef; readonly indices: readonly number[] }
+  | { readonly kind: 'mem'; readonly node: string; readonly indices: readonly number[] };
+
+/** A dense-mode graph: primitive nodes with their whole configuration, the host's streams and the outputs. */
 export interface DenseGraph extends PlaceableGraph {
   readonly kernel: string;
-  /** Streams the host sends in through border inputs, each to one or more node inputs. */
-  readonly hostInputs: readonly { readonly tensor: string; readonly to: readonly PortRef[] }[];
-  /** The node whose written array is the output, and how many words of it. */
-  readonly output: { readonly node: string; readonly words: number };
+  readonly hostInputs: readonly HostStream[];
+  readonly outputs: readonly DenseOutput[];
+  readonly outputShape: readonly number[];
+  /** One output (or one multiply-accumulate) per cycle per pipeline once full: the cycles a perfect run needs. */
+  readonly idealCycles: number;
+  /** How the kernel was laid out, for reports (e.g. "4 copies, column blocks of 8"). */
+  readonly layout: string;
 }
 
 export interface MappedDense {
@@ -39,31 +57,20 @@ export interface MappedDense {
   readonly memImage: [number, number][];
   /** Border input index of each host stream, by tensor. */
   readonly hostPorts: ReadonlyMap<string, number>;
-  /** Memory-port address of output word 0. */
-  readonly outputAddress: number;
+  /** Per output: the border output index (host) or the memory-port address of word 0 (mem). */
+  readonly outputPorts: readonly number[];
+  /** Tiles of the MEM nodes (their SRAM holds the kernel's data afterwards). */
+  readonly usedMemTiles: readonly number[];
   readonly tiles: { readonly pe: number; readonly mem: number };
 }
 
-/** y(i) = A(i,j) * x(j) with A rows x cols and x resident: the dense graph. */
-export function denseMatVecGraph(kernel: string, rows: number, cols: number, x: readonly number[], dataWidth: number): DenseGraph {
-  if (x.length !== cols) throw new UserError(`dense matrix-vector: x has ${x.length} entries but A has ${cols} columns`);
-  const nodes: GraphNode[] = [
-    { id: 'x', prim: 'affine-read', label: 'read x (rows x cols)', tile: 'mem', config: { vals: x, nest: [{ extent: rows, stride: 0 }, { extent: cols, stride: 1 }] } },
-    { id: 'mac', prim: 'mac', label: 'sum_j A(i,j)*x(j)', tile: 'pe', config: { dataWidth, len: cols, shift: 0 } },
-    { id: 'y', prim: 'affine-write', label: 'write y', tile: 'mem', config: { nest: [{ extent: rows, stride: 1 }] } },
-  ];
-  const edges: GraphEdge[] = [
-    { from: { node: 'x', port: 'out_val' }, to: { node: 'mac', port: 'in_b' }, kind: 'val' },
-    { from: { node: 'mac', port: 'out_val' }, to: { node: 'y', port: 'in_val' }, kind: 'val' },
-  ];
-  return { kernel, nodes, edges, roots: [{ node: 'x', port: 'in_ref' }], hostInputs: [{ tensor: 'A', to: [{ node: 'mac', port: 'in_a' }] }], output: { node: 'y', words: rows } };
-}
+export const range = (n: number, from = 0): number[] => Array.from({ length: n }, (_, k) => from + k);
 
-/** Border inputs nearest to a tile first (west side, then the others), every track. */
-function borderInputsNear(ir: HardwareIR, tile: number): string[] {
+/** Border inputs (or outputs) nearest to a tile first, every track. */
+function borderNear(ir: HardwareIR, tile: number, dir: 'in' | 'out'): string[] {
   const t = ir.tiles[tile];
   return ir.graph.io
-    .map((p) => ({ id: ioInNodeId(p.side, p.pos, p.track), d: Math.abs(ir.tiles[p.tile].x - t.x) + Math.abs(ir.tiles[p.tile].y - t.y) }))
+    .map((p) => ({ id: (dir === 'in' ? ioInNodeId : ioOutNodeId)(p.side, p.pos, p.track), d: Math.abs(ir.tiles[p.tile].x - t.x) + Math.abs(ir.tiles[p.tile].y - t.y) }))
     .sort((a, b) => a.d - b.d)
     .map((p) => p.id);
 }
@@ -74,18 +81,37 @@ export function mapDense(ir: HardwareIR, g: DenseGraph): MappedDense {
   const placement = placeGraph(ir, g);
   const nets: GraphNet[] = graphNets(ir, g, placement);
   const hostPorts = new Map<string, number>();
+  const free = (ids: string[], taken: Set<string>, what: string): string => {
+    const id = ids.find((x) => !taken.has(x));
+    if (id === undefined) throw new CapacityError(`kernel ${g.kernel} needs more border ${what} than the array's ${ids.length}`);
+    taken.add(id);
+    return id;
+  };
+  const takenIn = new Set<string>();
   for (const h of g.hostInputs) {
     const sinks = h.to.map((p) => cbNodeId(placement.get(p.node)!, corePort(ir, g, p.node, p.port, 'inputs')));
-    const taken = new Set(nets.map((n) => n.source));
-    const source = borderInputsNear(ir, placement.get(h.to[0].node)!).find((id) => !taken.has(id))!;
+    const source = free(borderNear(ir, placement.get(h.to[0].node)!, 'in'), takenIn, 'inputs');
     nets.push({ from: { node: `host:${h.tensor}`, port: 'out' }, to: [...h.to], source, sinks });
     hostPorts.set(h.tensor, ir.nodeById.get(source)!.ioIndex!);
+  }
+  const takenOut = new Set<string>();
+  const outputPorts: number[] = [];
+  for (const o of g.outputs) {
+    if (o.kind === 'mem') {
+      outputPorts.push(memAddress(placement.get(o.node)!, 0));
+      continue;
+    }
+    const sink = free(borderNear(ir, placement.get(o.from.node)!, 'out'), takenOut, 'outputs');
+    const source = coreOutNodeId(placement.get(o.from.node)!, corePort(ir, g, o.from.node, o.from.port, 'outputs'));
+    const net = nets.find((n) => n.source === source);
+    if (net) net.sinks.push(sink);
+    else nets.push({ from: o.from, to: [], source, sinks: [sink] });
+    outputPorts.push(ir.nodeById.get(sink)!.ioIndex!);
   }
   const routed = routeGraph(ir, nets);
   const fields: FieldSetting[] = [];
   const memImage: [number, number][] = [];
   const rootFed = new Set(g.roots.map((r) => r.node));
-  let outputAddress = -1;
   for (const n of g.nodes) {
     const tile = placement.get(n.id)!;
     const ctx: EncodeContext = {
@@ -101,24 +127,23 @@ export function mapDense(ir: HardwareIR, g: DenseGraph): MappedDense {
       },
     };
     for (const [field, value] of nodeFields(n, n.config, ctx, rootFed.has(n.id))) fields.push({ tile, field, value });
-    if (n.id === g.output.node) outputAddress = memAddress(tile, 0);
   }
   const { text, words } = writeBitstream(ir, { connections: routed.flatMap((r) => r.connections), fields }, g.kernel);
   const count = (k: 'pe' | 'mem') => g.nodes.filter((n) => n.tile === k).length;
-  return { graph: g, words, bitstream: text, memImage, hostPorts, outputAddress, tiles: { pe: count('pe'), mem: count('mem') } };
+  const usedMemTiles = g.nodes.filter((n) => n.tile === 'mem').map((n) => placement.get(n.id)!);
+  return { graph: g, words, bitstream: text, memImage, hostPorts, outputPorts, usedMemTiles, tiles: { pe: count('pe'), mem: count('mem') } };
 }
 
 /**
  * The dense graph on the primitives' golden models: every node once its inputs are known (the root
- * stream `0, D`, the host streams, other nodes' outputs); returns the output node's written array.
+ * stream `0, D`, the host streams, other nodes' outputs); returns each output's data words.
  */
-export function runDenseGraph(g: DenseGraph, host: Readonly<Record<string, Stream>>): number[] {
+export function runDenseGraph(g: DenseGraph): number[][] {
   const streams = new Map<string, Stream>();
   const key = (node: string, port: string) => `${node}.${port}`;
   for (const r of g.roots) streams.set(key(r.node, r.port), [0, 'D']);
-  for (const h of g.hostInputs) for (const p of h.to) streams.set(key(p.node, p.port), host[h.tensor]);
+  for (const h of g.hostInputs) for (const p of h.to) streams.set(key(p.node, p.port), [...h.words, 'D']);
   const pending = new Set(g.nodes.map((n) => n.id));
-  let written: Stream | undefined;
   while (pending.size > 0) {
     const ready = g.nodes.filter((n) => pending.has(n.id) && g.edges.every((e) => e.to.node !== n.id || streams.has(key(e.from.node, e.from.port))));
     if (ready.length === 0) throw new Error(`dense graph ${g.kernel}: a cycle through ${[...pending].join(', ')}`);
@@ -127,10 +152,22 @@ export function runDenseGraph(g: DenseGraph, host: Readonly<Record<string, Strea
       const ins = Object.fromEntries(primDef(n.prim).inputs.flatMap((p) => (streams.has(key(n.id, p.name)) ? [[p.name, streams.get(key(n.id, p.name))!]] : [])));
       const out = runPrimitive(n.prim as PrimName, n.config as never, ins);
       for (const [port, s] of Object.entries(out)) streams.set(key(n.id, port), s);
-      if (n.id === g.output.node) written = out.vals;
       pending.delete(n.id);
     }
   }
-  if (!written) throw new Error(`dense graph ${g.kernel}: output node ${g.output.node} writes no array`);
-  return written.filter((t): t is number => typeof t === 'number');
+  const data = (s: Stream | undefined) => (s ?? []).filter((t): t is number => typeof t === 'number');
+  return g.outputs.map((o) => {
+    const words = data(o.kind === 'host' ? streams.get(key(o.from.node, o.from.port)) : streams.get(key(o.node, 'vals')));
+    return o.kind === 'mem' ? words.slice(0, o.indices.length) : words;
+  });
+}
+
+/** The output tensor from each output's words (entries no output writes are 0). */
+export function assembleOutput(g: DenseGraph, words: readonly (readonly number[])[]): Tensor {
+  const vals = new Array<number>(g.outputShape.reduce((a, b) => a * b, 1)).fill(0);
+  g.outputs.forEach((o, k) => {
+    if (words[k].length !== o.indices.length) throw new Error(`dense graph ${g.kernel}: output ${k} has ${words[k].length} words, ${o.indices.length} expected`);
+    o.indices.forEach((at, q) => (vals[at] = words[k][q]));
+  });
+  return fromDenseValues(g.outputShape, vals);
 }

@@ -11,7 +11,7 @@
  * levels are j then k, so j must come before k.
  */
 import { defaultFormat, parseFormat, type FiberFormat } from '../formats/fibertree.ts';
-import { accesses, accessToString, indexVariables, parseExpression, ParseError, type Access, type Assignment } from '../lang/parse.ts';
+import { accesses, accessToString, denseOnly, indexVariables, parseExpression, ParseError, type Access, type Assignment } from '../lang/parse.ts';
 import { placeReductions, type ReducedExpr } from '../lang/reductions.ts';
 
 export interface TensorInfo {
@@ -56,6 +56,8 @@ export function resolveKernel(
   const fail = (problem: string, column?: number): never => {
     throw new ParseError(problem, exprText, column);
   };
+  const dense = denseOnly(a.rhs);
+  if (dense) fail(`${dense} needs dense mode (--mode dense, every tensor dense): the sparse flow has no such primitive`);
   const firstAccess = new Map<string, Access>();
   for (const acc of [a.output, ...accesses(a.rhs)]) if (!firstAccess.has(acc.tensor)) firstAccess.set(acc.tensor, acc);
   const names = [...firstAccess.keys()];

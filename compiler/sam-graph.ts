@@ -44,7 +44,7 @@ import type { AluOp } from '../sam/prims/index.ts';
 import { reducedToString, type ReducedExpr, type Sum } from '../lang/reductions.ts';
 import type { Kernel } from './resolve.ts';
 import { GraphBuilder, ROOT } from './sam-graph-builder.ts';
-import type { InputBinding, OutputBinding, PortRef, SamGraph } from '../sam/graph.ts';
+import type { GraphNode, InputBinding, OutputBinding, PortRef, SamGraph } from '../sam/graph.ts';
 import { UnsupportedKernelError } from './errors.ts';
 import { analyseScopes, hoistSums, type Leaf, type SpaccPlan } from './sam-scopes.ts';
 
@@ -252,6 +252,8 @@ export function buildSamGraph(k: Kernel, opts: SamGraphOptions): SamGraph {
       }
       case 'const':
         return null;
+      case 'shift':
+        throw new Error('a shift reached the sparse flow (resolveKernel refuses it)');
       case 'neg':
         return merge(e.operand, v);
       case 'sum':
@@ -436,6 +438,8 @@ export function buildSamGraph(k: Kernel, opts: SamGraphOptions): SamGraph {
       }
       case 'const':
         return { kind: 'const', value: wrapAdd(e.value, 0, w) };
+      case 'shift':
+        throw new Error('a shift reached the sparse flow (resolveKernel refuses it)');
       case 'neg': {
         const x = value(e.operand);
         return x.kind === 'const' ? { kind: 'const', value: wrapSub(0, x.value, w) } : { kind: 'stream', port: alu('mul', x.port, -1) };
@@ -537,4 +541,12 @@ export function buildSamGraph(k: Kernel, opts: SamGraphOptions): SamGraph {
     inputs: [...inputs.values()],
     output,
   };
+}
+
+/**
+ * An ALU node (this file is the compiler's one home of the primitive's name; dense mode's
+ * lowering builds its ALUs here too): `op` on val_a and val_b, or on val_a and a constant.
+ */
+export function aluNode(id: string, op: AluOp, dataWidth: number, constant?: number, label?: string): GraphNode {
+  return { id, prim: 'alu', tile: 'pe', label: label ?? (constant === undefined ? op : `${op} ${constant}`), config: constant === undefined ? { op, dataWidth } : { op, dataWidth, constant } };
 }

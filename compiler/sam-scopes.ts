@@ -200,6 +200,8 @@ export function hoistSums(e: ReducedExpr): ReducedExpr {
       case 'access':
       case 'const':
         return { vars: [], body: x };
+      case 'shift':
+        throw new Error('a shift reached the sparse flow (resolveKernel refuses it)');
       case 'neg': {
         const o = strip(x.operand);
         return { vars: o.vars, body: { ...x, operand: o.body } };

@@ -116,6 +116,8 @@ function mayBeNonZero(e: ReducedExpr, empty: (tensor: string) => boolean): boole
       return !empty(e.tensor);
     case 'const':
       return e.value !== 0;
+    case 'shift':
+      throw new Error('a shift reached the sparse flow (resolveKernel refuses it)');
     case 'neg':
       return mayBeNonZero(e.operand, empty);
     case 'sum':

@@ -16,7 +16,8 @@ import { buildIR } from '../generator/ir.ts';
 import { archId, type ArchSpec } from '../generator/spec.ts';
 import { evaluate } from '../golden/reference.ts';
 import { runGraph, type GraphRun } from '../golden/run-graph.ts';
-import { accesses, parseExpression } from '../lang/parse.ts';
+import { accesses, denseOnly, parseExpression, type Assignment } from '../lang/parse.ts';
+import { runDense, type DenseRunResult } from './dense-run.ts';
 import { runOnRtl } from '../sim/run-kernel.ts';
 import { parseMaxCycles } from '../sim/stall.ts';
 import { debugRun } from '../sim/debug.ts';
@@ -49,7 +50,11 @@ export interface RunRequest {
   readonly log?: (line: string) => void;
   /** Tile tasks done so far, of all (a tiled run). */
   readonly progress?: (done: number, total: number) => void;
+  /** sparse | dense; default: dense when every tensor is dense (`d` in every mode) or the expression needs it. */
+  readonly mode?: string;
 }
+
+export const MODES = ['sparse', 'dense'] as const;
 
 export async function executeRun(req: RunRequest) {
   const spec = req.spec;
@@ -74,6 +79,16 @@ export async function executeRun(req: RunRequest) {
   const specs = parseInputOptions(req.input, [...arity.keys()], assignment.output.tensor);
   const inputs: Record<string, Tensor> = {};
   for (const [name, src] of specs) inputs[name] = loadInput(name, src, arity.get(name)!, mode, w);
+  const dense = chooseMode(req, assignment, formats, simulator, rtlOnly);
+  if (dense) {
+    if (req.output !== undefined) checkOutputPath(req.output, assignment.output.indices.length);
+    const r = await runDense({ spec, expr: req.expr, inputs, simulator: simulator === 'golden' ? 'golden' : 'verilator', log: req.log }).catch((e: unknown) => {
+      // Auto mode: the sparse flow (with its tiler) takes what dense mode cannot lay out.
+      if (req.mode === undefined && (e instanceof UnsupportedKernelError || e instanceof CapacityError) && !denseOnly(assignment.rhs)) return undefined;
+      throw e;
+    });
+    if (r) return denseRunReport(req, r, inputs, formats, simulator);
+  }
   const shapes = Object.fromEntries(Object.entries(inputs).map(([n, t]) => [n, t.shape]));
   const kernel = resolveKernel(req.expr, formats, order, shapes);
   if (req.output !== undefined) checkOutputPath(req.output, kernel.output.shape.length);
@@ -184,3 +199,57 @@ export async function executeRun(req: RunRequest) {
 }
 
 export type RunReport = Awaited<ReturnType<typeof executeRun>>['report'];
+
+/** Whether a run goes to dense mode (see RunRequest.mode); refuses what dense mode cannot take. */
+function chooseMode(req: RunRequest, a: Assignment, formats: Readonly<Record<string, string>>, simulator: Simulator, rtlOnly: string | undefined): boolean {
+  if (req.mode !== undefined && !(MODES as readonly string[]).includes(req.mode)) throw new UserError(`--mode '${req.mode}' is not one of ${MODES.join(', ')}`);
+  const tensors = [a.output.tensor, ...accesses(a.rhs).map((x) => x.tensor)];
+  const allDense = tensors.every((t) => formats[t] !== undefined && /^d+$/.test(formats[t]));
+  const needed = denseOnly(a.rhs) !== undefined;
+  const dense = req.mode === 'dense' || (req.mode === undefined && (allDense || needed));
+  if (!dense) return false;
+  // Chosen only by the formats: what dense mode lacks sends the run to the sparse flow, as before.
+  if (req.mode === undefined && !needed && (req.order !== undefined || simulator === 'icarus' || rtlOnly)) return false;
+  const sparseFormat = Object.entries(formats).find(([, f]) => !/^d+$/.test(f));
+  if (sparseFormat) throw new UserError(`--format ${sparseFormat[0]}=${sparseFormat[1]}: dense mode stores every tensor dense (d in every mode)`);
+  if (req.order !== undefined) throw new UserError('--order is the sparse flow\'s loop order: dense mode chooses its own');
+  if (simulator === 'icarus' || rtlOnly) throw new UserError(`${simulator === 'icarus' ? '--simulator icarus' : rtlOnly} runs in sparse mode only (this run is dense mode)`);
+  return true;
+}
+
+function denseRunReport(req: RunRequest, r: DenseRunResult, inputs: Readonly<Record<string, Tensor>>, formats: Readonly<Record<string, string>>, simulator: Simulator) {
+  const diff = r.mismatch ?? null;
+  const note = [`basalt run --mode dense --expr ${req.expr}`];
+  const files: { path: string; text: string }[] = [];
+  if (req.dumpInputs !== undefined) {
+    for (const [name, t] of Object.entries(inputs)) files.push({ path: `${req.dumpInputs}/${name}${fileKind(t.shape.length)}`, text: tensorText(t, [...note, `input ${name}`]) });
+  }
+  if (req.output !== undefined) files.push({ path: req.output, text: tensorText(r.output, [...note, `output ${parseExpression(req.expr).output.tensor}`]) });
+  writeAllOrNothing(files);
+  const nnz = nonZeros(r.output).values.length;
+  const tensors = Object.keys(inputs);
+  const report = {
+    match: diff === null,
+    cycles: r.cycles,
+    idealCycles: r.idealCycles,
+    tiles: r.tiles,
+    output: req.output ?? null,
+    mode: 'dense' as const,
+    archId: r.archId,
+    sim: { seconds: r.simSeconds, cyclesPerSecond: r.simSeconds > 0 ? r.simCycles / r.simSeconds : 0 },
+    kernel: req.expr,
+    simulator,
+    nnz,
+    diff,
+    layout: r.layout,
+    formats: Object.fromEntries([parseExpression(req.expr).output.tensor, ...tensors].map((t) => [t, formats[t] ?? 'd'.repeat((inputs[t]?.shape ?? r.output.shape).length)])),
+    dataWidth: req.spec.dataWidth,
+    inputs: Object.fromEntries(Object.entries(inputs).map(([n, t]) => [n, { shape: t.shape, nnz: t.values.length }])),
+    graph: { nodes: r.nodes, edges: r.edges },
+  };
+  const summary =
+    `${req.expr}  dense mode: ${r.layout}, ${r.tiles.pe} PE + ${r.tiles.mem} MEM tiles\n` +
+    `${simulator}: ${r.cycles} cycles (ideal ${r.idealCycles}), output nnz ${nnz}, ${diff === null ? 'matches the reference' : 'DIFFERS from the reference'}` +
+    `${req.output !== undefined ? `, written to ${req.output}` : ''}\n`;
+  return { report, summary };
+}

@@ -51,3 +51,25 @@ export function tensorDiff(a: Tensor, b: Tensor): string | null {
   }
   return null;
 }
+
+/** Row-major values of a tensor, zeros where it stores nothing. */
+export function denseValues(t: Tensor): number[] {
+  const out = new Array<number>(t.shape.reduce((a, b) => a * b, 1)).fill(0);
+  t.coords.forEach((c, k) => {
+    let i = 0;
+    for (let m = 0; m < c.length; m++) i = i * t.shape[m] + c[m];
+    out[i] = t.values[k];
+  });
+  return out;
+}
+
+/** A tensor with every entry of a row-major value array (zeros too). */
+export function fromDenseValues(shape: readonly number[], values: readonly number[]): Tensor {
+  const coords: number[][] = [];
+  const c = shape.map(() => 0);
+  for (let k = 0; k < values.length; k++) {
+    coords.push(c.slice());
+    for (let m = shape.length - 1; m >= 0 && ++c[m] === shape[m]; m--) c[m] = 0;
+  }
+  return { shape: [...shape], coords, values: [...values] };
+}

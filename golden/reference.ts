@@ -17,6 +17,7 @@
 import { placeReductions, type ReducedExpr } from '../lang/reductions.ts';
 import { accesses, parseExpression, type Access, type Assignment } from '../lang/parse.ts';
 import { compareCoords, type Tensor } from '../formats/tensor.ts';
+import { evaluateDense, shiftValue } from './dense-reference.ts';
 
 /**
  * The datapath's +, - and * at `w` bits: the same results as golden/arith.ts's
@@ -57,8 +58,10 @@ export function evaluate(expr: Assignment | string, inputs: Readonly<Record<stri
   const a = typeof expr === 'string' ? parseExpression(expr) : expr;
   const w = opts.dataWidth;
   if (!Number.isInteger(w) || w < 2 || w > 32) throw new Error(`data width ${w} is not an integer in 2..32`);
+  // Affine indices need dense loops (they name points the inputs may not store).
+  if (accesses(a.rhs).some((acc) => acc.terms)) return evaluateDense(a, inputs, opts);
   const dims = indexSizes(a, inputs, opts.outputShape);
-  const ctx: Ctx = { dims, ops: datapathOps(w), inputs };
+  const ctx: Ctx = { dims, ops: datapathOps(w), inputs, w };
   let rel = evalNode(placeReductions(a), ctx);
   rel = broadcast(rel, a.output.indices, ctx); // only if an output index is unused (parse refuses that)
   const pos = a.output.indices.map((v) => rel.vars.indexOf(v));
@@ -82,6 +85,7 @@ interface Ctx {
   readonly dims: ReadonlyMap<string, number>;
   readonly ops: Ops;
   readonly inputs: Readonly<Record<string, Tensor>>;
+  readonly w: number;
 }
 
 /** Size of every index variable, from the input shapes; inconsistent sizes are an error. */
@@ -120,6 +124,10 @@ function evalNode(e: ReducedExpr, ctx: Ctx): Rel {
     case 'neg': {
       const r = evalNode(e.operand, ctx);
       return { vars: r.vars, tuples: r.tuples, values: r.values.map((v) => ctx.ops.sub(0, v)) };
+    }
+    case 'shift': {
+      const r = evalNode(e.operand, ctx);
+      return { vars: r.vars, tuples: r.tuples, values: r.values.map((v) => shiftValue(e.op, v, e.amount, ctx.w)) };
     }
     case 'binary': {
       const l = evalNode(e.left, ctx);

@@ -1,13 +1,16 @@
 /**
  * Parser for TACO index notation, e.g. `X(i,j)=B(i,k)*C(k,j)`, `x(i)=b(i)-C(i,j)*d(j)`,
- * `x=B(i,j,k)*C(i,j,k)`, `x(i)=2*b(i)`.
+ * `x=B(i,j,k)*C(i,j,k)`, `x(i)=2*b(i)`, and for dense mode stencils and shifts,
+ * `Y(i,j)=(W(r,s)*X(i+r,j+s)) >> 8`.
  *
- *   assignment := access '=' sum
+ *   assignment := access '=' shifted
+ *   shifted    := sum (('>>' | '>>>') INTEGER)*      (arithmetic, logical)
  *   sum        := product (('+' | '-') product)*
  *   product    := unary ('*' unary)*
  *   unary      := '-' unary | primary
- *   primary    := INTEGER | access | '(' sum ')'
- *   access     := NAME [ '(' [NAME (',' NAME)*] ')' ]      (no parentheses: a scalar)
+ *   primary    := INTEGER | access | '(' shifted ')'
+ *   access     := NAME [ '(' [mode (',' mode)*] ')' ]      (no parentheses: a scalar)
+ *   mode       := NAME ('+' NAME)*                         (an affine index: i+r)
  *
  * Index variables not on the left-hand side are summed (compiler/reductions.ts
  * says where). Besides syntax, parseExpression checks what needs no formats or
@@ -23,6 +26,11 @@ export interface Access {
   /** 1-based column of the tensor name, and of each index. */
   readonly column: number;
   readonly indexColumns: readonly number[];
+  /**
+   * Affine indices (dense mode): every index variable of each mode, e.g. X(i+r,j) has
+   * [[i, r], [j]]; `indices` holds each mode's first. Absent when every mode is one variable.
+   */
+  readonly terms?: readonly (readonly string[])[];
 }
 export interface Const {
   readonly kind: 'const';
@@ -43,7 +51,15 @@ export interface Neg {
   readonly operand: Expr;
   readonly column: number;
 }
-export type Expr = Access | Const | Binary | Neg;
+/** `operand >> amount` (arithmetic) or `>>>` (logical), a constant amount. */
+export interface Shift {
+  readonly kind: 'shift';
+  readonly op: '>>' | '>>>';
+  readonly operand: Expr;
+  readonly amount: number;
+  readonly column: number;
+}
+export type Expr = Access | Const | Binary | Neg | Shift;
 
 export interface Assignment {
   readonly output: Access;
@@ -73,7 +89,7 @@ export class ParseError extends UserError {
   }
 }
 
-type TokenKind = 'name' | 'int' | '(' | ')' | ',' | '=' | '+' | '-' | '*' | 'end';
+type TokenKind = 'name' | 'int' | '(' | ')' | ',' | '=' | '+' | '-' | '*' | '>>' | '>>>' | 'end';
 interface Tok {
   kind: TokenKind;
   text: string;
@@ -105,6 +121,12 @@ function tokenize(text: string): Tok[] {
       if (!Number.isSafeInteger(Number(num[0]))) fail(`constant ${num[0]} is too large`, column);
       toks.push({ kind: 'int', text: num[0], column });
       p += num[0].length;
+      continue;
+    }
+    const shift = /^>>>?/.exec(text.slice(p));
+    if (shift) {
+      toks.push({ kind: shift[0] as TokenKind, text: shift[0], column });
+      p += shift[0].length;
       continue;
     }
     if ('(),=+-*'.includes(ch)) {
@@ -140,6 +162,7 @@ export function parseExpression(text: string): Assignment {
     const name = expect('name', 'a tensor name');
     const indices: string[] = [];
     const indexColumns: number[] = [];
+    const terms: string[][] = [];
     if (peek().kind === '(') {
       const open = toks[at++];
       if (peek().kind !== ')') {
@@ -148,9 +171,19 @@ export function parseExpression(text: string): Assignment {
           if (t.kind !== 'name') fail(`expected an index variable in ${name.text}(...), found ${describe(t)}`, t.column);
           at++;
           const seen = indices.indexOf(t.text);
-          if (seen >= 0) fail(`index ${t.text} appears twice in ${name.text}(...): diagonal accesses are not supported`, t.column);
+          if (seen >= 0 || terms.some((m) => m.includes(t.text))) fail(`index ${t.text} appears twice in ${name.text}(...): diagonal accesses are not supported`, t.column);
           indices.push(t.text);
           indexColumns.push(t.column);
+          const mode = [t.text];
+          while (peek().kind === '+') {
+            at++;
+            const v = peek();
+            if (v.kind !== 'name') fail(`expected an index variable after '+' in ${name.text}(...), found ${describe(v)}`, v.column);
+            at++;
+            if (mode.includes(v.text) || indices.slice(0, -1).includes(v.text) || terms.some((m) => m.includes(v.text))) fail(`index ${v.text} appears twice in ${name.text}(...)`, v.column);
+            mode.push(v.text);
+          }
+          terms.push(mode);
           if (peek().kind !== ',') break;
           at++;
         }
@@ -159,7 +192,8 @@ export function parseExpression(text: string): Assignment {
       if (close.kind !== ')') fail(`expected ',' or ')' to close the '(' at column ${open.column}, found ${describe(close)}`, close.column);
       at++;
     }
-    return { kind: 'access', tensor: name.text, indices, column: name.column, indexColumns };
+    const affine = terms.some((m) => m.length > 1);
+    return { kind: 'access', tensor: name.text, indices, column: name.column, indexColumns, ...(affine ? { terms } : {}) };
   };
 
   const primary = (): Expr => {
@@ -171,7 +205,7 @@ export function parseExpression(text: string): Assignment {
     if (t.kind === 'name') return access();
     if (t.kind === '(') {
       at++;
-      const e = sum();
+      const e = shifted();
       const close = peek();
       if (close.kind !== ')') fail(`expected ')' to close the '(' at column ${t.column}, found ${describe(close)}`, close.column);
       at++;
@@ -203,6 +237,17 @@ export function parseExpression(text: string): Assignment {
     }
     return left;
   };
+  const shifted = (): Expr => {
+    let operand = sum();
+    for (let t = peek(); t.kind === '>>' || t.kind === '>>>'; t = peek()) {
+      at++;
+      const n = peek();
+      if (n.kind !== 'int') fail(`expected a constant shift amount after '${t.text}', found ${describe(n)}`, n.column);
+      at++;
+      operand = { kind: 'shift', op: t.kind, operand, amount: Number(n.text), column: t.column };
+    }
+    return operand;
+  };
 
   if (toks[0].kind === 'end') fail('the expression is empty; expected something like x(i)=B(i,j)*c(j)', 1);
   if (toks[0].kind !== 'name') fail(`expected the output tensor, like x(i), found ${describe(toks[0])}`, toks[0].column);
@@ -210,7 +255,7 @@ export function parseExpression(text: string): Assignment {
   const eq = peek();
   if (eq.kind !== '=') fail(`expected '=' after the output ${accessToString(output)}, found ${describe(eq)}`, eq.column);
   at++;
-  const rhs = sum();
+  const rhs = shifted();
   const rest = peek();
   if (rest.kind !== 'end') fail(`unexpected ${describe(rest)} after a complete expression`, rest.column);
 
@@ -241,7 +286,8 @@ function checkAssignment(a: Assignment): void {
       );
     }
   }
-  const bound = new Set(reads.flatMap((r) => r.indices));
+  if (a.output.terms) fail(`the output ${a.output.tensor} has an affine index: only inputs may`, a.output.column);
+  const bound = new Set(reads.flatMap((r) => modeTerms(r).flat()));
   a.output.indices.forEach((v, k) => {
     if (!bound.has(v)) fail(`output index ${v} does not appear on the right-hand side`, a.output.indexColumns[k]);
   });
@@ -257,21 +303,41 @@ export function accesses(e: Expr): Access[] {
     case 'const':
       return [];
     case 'neg':
+    case 'shift':
       return accesses(e.operand);
     case 'binary':
       return [...accesses(e.left), ...accesses(e.right)];
   }
 }
 
+/** Every index variable of each mode of an access (one each unless affine). */
+export const modeTerms = (a: Access): readonly (readonly string[])[] => a.terms ?? a.indices.map((v) => [v]);
+
+/** Whether an expression needs dense mode: an affine index or a shift. */
+export function denseOnly(e: Expr): string | undefined {
+  switch (e.kind) {
+    case 'access':
+      return e.terms ? `the affine index in ${accessToString(e)}` : undefined;
+    case 'const':
+      return undefined;
+    case 'shift':
+      return `the shift '${e.op}'`;
+    case 'neg':
+      return denseOnly(e.operand);
+    case 'binary':
+      return denseOnly(e.left) ?? denseOnly(e.right);
+  }
+}
+
 /** Index variables in order of first appearance: output first, then the right-hand side. */
 export function indexVariables(a: Assignment): string[] {
   const vars: string[] = [];
-  for (const acc of [a.output, ...accesses(a.rhs)]) for (const v of acc.indices) if (!vars.includes(v)) vars.push(v);
+  for (const acc of [a.output, ...accesses(a.rhs)]) for (const v of modeTerms(acc).flat()) if (!vars.includes(v)) vars.push(v);
   return vars;
 }
 
 export function accessToString(a: Access): string {
-  return a.indices.length === 0 ? a.tensor : `${a.tensor}(${a.indices.join(',')})`;
+  return a.indices.length === 0 ? a.tensor : `${a.tensor}(${modeTerms(a).map((m) => m.join('+')).join(',')})`;
 }
 
 /** Canonical text that parses back to the same tree. */
@@ -282,11 +348,13 @@ export function exprToString(e: Expr): string {
     case 'const':
       return String(e.value);
     case 'neg':
-      return `-${e.operand.kind === 'binary' ? `(${exprToString(e.operand)})` : exprToString(e.operand)}`;
+      return `-${e.operand.kind === 'binary' || e.operand.kind === 'shift' ? `(${exprToString(e.operand)})` : exprToString(e.operand)}`;
+    case 'shift':
+      return `${e.operand.kind === 'shift' || e.operand.kind === 'const' || e.operand.kind === 'access' ? exprToString(e.operand) : `(${exprToString(e.operand)})`}${e.op}${e.amount}`;
     case 'binary': {
       // Parenthesise a lower-precedence child, and a same-precedence right child (operators associate left).
       const wrap = (x: Expr, right: boolean) => {
-        const needs = x.kind === 'binary' && (right ? e.op === '*' || x.op !== '*' : e.op === '*' && x.op !== '*');
+        const needs = x.kind === 'shift' || x.kind === 'binary' && (right ? e.op === '*' || x.op !== '*' : e.op === '*' && x.op !== '*');
         return needs ? `(${exprToString(x)})` : exprToString(x);
       };
       return `${wrap(e.left, false)}${e.op}${wrap(e.right, true)}`;

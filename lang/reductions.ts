@@ -9,7 +9,7 @@
  * the operands of + and -) on every expression TACO accepts. The golden
  * reference and the SAM graph builder both read the placement from here.
  */
-import type { Access, Assignment, Const, Expr } from './parse.ts';
+import { modeTerms, type Access, type Assignment, type Const, type Expr } from './parse.ts';
 
 export interface ReducedNeg {
   readonly kind: 'neg';
@@ -23,13 +23,20 @@ export interface ReducedBinary {
   readonly right: ReducedExpr;
   readonly column: number;
 }
+export interface ReducedShift {
+  readonly kind: 'shift';
+  readonly op: '>>' | '>>>';
+  readonly operand: ReducedExpr;
+  readonly amount: number;
+  readonly column: number;
+}
 /** Sum of `body` over every value of `vars` (index variables absent from the output). */
 export interface Sum {
   readonly kind: 'sum';
   readonly vars: readonly string[];
   readonly body: ReducedExpr;
 }
-export type ReducedExpr = Access | Const | ReducedNeg | ReducedBinary | Sum;
+export type ReducedExpr = Access | Const | ReducedNeg | ReducedBinary | ReducedShift | Sum;
 
 /** The right-hand side with explicit Sum nodes. */
 export function placeReductions(a: Assignment): ReducedExpr {
@@ -49,6 +56,10 @@ export function placeReductions(a: Assignment): ReducedExpr {
       const o = rewrite(e.operand);
       childUses.push(o.uses);
       expr = { kind: 'neg', operand: o.expr, column: e.column };
+    } else if (e.kind === 'shift') {
+      const o = rewrite(e.operand);
+      childUses.push(o.uses);
+      expr = { kind: 'shift', op: e.op, operand: o.expr, amount: e.amount, column: e.column };
     } else {
       const l = rewrite(e.left);
       const r = rewrite(e.right);
@@ -65,8 +76,8 @@ export function placeReductions(a: Assignment): ReducedExpr {
 }
 
 function countUses(e: Expr, into: Map<string, number>): void {
-  if (e.kind === 'access') for (const v of e.indices) into.set(v, (into.get(v) ?? 0) + 1);
-  else if (e.kind === 'neg') countUses(e.operand, into);
+  if (e.kind === 'access') for (const v of modeTerms(e).flat()) into.set(v, (into.get(v) ?? 0) + 1);
+  else if (e.kind === 'neg' || e.kind === 'shift') countUses(e.operand, into);
   else if (e.kind === 'binary') {
     countUses(e.left, into);
     countUses(e.right, into);
@@ -77,7 +88,9 @@ function countUses(e: Expr, into: Map<string, number>): void {
 export function reducedToString(e: ReducedExpr): string {
   switch (e.kind) {
     case 'access':
-      return e.indices.length === 0 ? e.tensor : `${e.tensor}(${e.indices.join(',')})`;
+      return e.indices.length === 0 ? e.tensor : `${e.tensor}(${modeTerms(e).map((m) => m.join('+')).join(',')})`;
+    case 'shift':
+      return `(${reducedToString(e.operand)})${e.op}${e.amount}`;
     case 'const':
       return String(e.value);
     case 'neg':

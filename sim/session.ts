@@ -47,9 +47,9 @@ export interface SessionOptions {
 }
 
 /** Word ranges [from, to) per MEM tile that hold data of an earlier kernel. */
-type Dirty = Map<number, [number, number][]>;
+export type Dirty = Map<number, [number, number][]>;
 
-function markDirty(d: Dirty, tile: number, from: number, to: number): void {
+export function markDirty(d: Dirty, tile: number, from: number, to: number): void {
   const r = d.get(tile) ?? [];
   r.push([from, to]);
   d.set(tile, r);

@@ -98,7 +98,7 @@ describe('spacc in the registry', () => {
     expect(() => runPrimitive('spacc', { dataWidth: 16, innerSize: 4 }, { in_crd_outer: p('D'), in_crd_inner: p('D') })).toThrow(/spacc: missing input stream 'in_val'/);
     // `basalt prim` and the RTL harness iterate RTL_PRIM_NAMES: every primitive, the accumulator included.
     expect([...RTL_PRIM_NAMES].sort()).toEqual([
-      'affine-read', 'affine-write', 'alu', 'crd-drop', 'crd-hold', 'intersect', 'level-scanner', 'level-scatter', 'level-writer', 'mac', 'reduce', 'repeat', 'repeat-sig', 'spacc', 'spacc2', 'union', 'value-array', 'value-scatter', 'value-writer',
+      'affine-read', 'affine-write', 'alu', 'crd-drop', 'crd-hold', 'intersect', 'level-scanner', 'level-scatter', 'level-writer', 'line-buffer', 'mac', 'reduce', 'repeat', 'repeat-sig', 'row-filter', 'spacc', 'spacc2', 'union', 'value-array', 'value-scatter', 'value-writer',
     ]);
     expect(PRIM_NAMES.filter((n) => !RTL_PRIM_NAMES.includes(n))).toEqual([]);
     expect(primDef('spacc').tile).toBe('mem');

@@ -7,11 +7,13 @@ import { placeReductions, reducedToString } from '../lang/reductions.ts';
 function shape(e: Expr): unknown {
   switch (e.kind) {
     case 'access':
-      return `${e.tensor}(${e.indices.join(',')})`;
+      return `${e.tensor}(${(e.terms ?? e.indices.map((v) => [v])).map((m) => m.join('+')).join(',')})`;
     case 'const':
       return e.value;
     case 'neg':
       return ['neg', shape(e.operand)];
+    case 'shift':
+      return [e.op, shape(e.operand), e.amount];
     case 'binary':
       return [e.op, shape(e.left), shape(e.right)];
   }
@@ -107,7 +109,8 @@ describe('printing parses back to the same tree (property)', () => {
   const expr: fc.Arbitrary<string> = fc.letrec<{ e: string }>((tie) => ({
     e: fc.oneof(
       { depthSize: 'small', withCrossShrink: true },
-      fc.constantFrom(...names.map((n) => `${n}(i)`)),
+      fc.constantFrom(...names.map((n) => `${n}(i)`), 'a(i+r)', 'c(i+r+s)'),
+      fc.tuple(tie('e'), fc.constantFrom('>>', '>>>'), fc.integer({ min: 0, max: 15 })).map(([l, op, n]) => `(${l})${op}${n}`),
       fc.integer({ min: -9, max: 9 }).map(String),
       fc.tuple(tie('e'), fc.constantFrom('+', '-', '*'), tie('e')).map(([l, op, r]) => `(${l})${op}(${r})`),
       tie('e').map((x) => `-(${x})`),
@@ -140,5 +143,33 @@ describe('reduction placement', () => {
   ];
   it.each(cases)('%s', (text, placed) => {
     expect(reducedToString(placeReductions(parseExpression(text)))).toBe(placed);
+  });
+});
+
+describe('parseExpression: dense-mode syntax (affine indices, shifts)', () => {
+  it('reads X(i+r,j+s) as per-mode terms and >> / >>> as shifts by a constant, lowest precedence', () => {
+    const a = parseExpression('Y(i,j)=W(r,s)*X(i+r,j+s)>>8');
+    expect(shape(a.rhs)).toEqual(['>>', ['*', 'W(r,s)', 'X(i+r,j+s)'], 8]);
+    const x = (a.rhs as unknown as { operand: { right: { indices: string[]; terms: string[][] } } }).operand.right;
+    expect(x.indices).toEqual(['i', 'j']);
+    expect(x.terms).toEqual([['i', 'r'], ['j', 's']]);
+    expect(indexVariables(a)).toEqual(['i', 'j', 'r', 's']);
+    expect(reducedToString(placeReductions(a))).toBe('(sum[r,s](W(r,s)*X(i+r,j+s)))>>8');
+    expect(shape(parseExpression('y(i)=a(i)+b(i)>>>1>>2').rhs)).toEqual(['>>', ['>>>', ['+', 'a(i)', 'b(i)'], 1], 2]);
+    expect(assignmentToString(parseExpression('Y(c,i)=(W(c,r)*X(i+r))>>>3'))).toBe('Y(c,i)=(W(c,r)*X(i+r))>>>3');
+    // An output index bound by a later term of an affine mode.
+    expect(indexVariables(parseExpression('Y(i,j)=W(r,s)*X(r+i,s+j)'))).toEqual(['i', 'j', 'r', 's']);
+  });
+
+  it.each([
+    ['Y(i)=X(i+i)', /at column 10: index i appears twice in X/],
+    ['Y(i)=X(i,j+i)', /index i appears twice in X/],
+    ['Y(i+r)=X(i)', /at column 1: the output Y has an affine index: only inputs may/],
+    ['Y(i)=X(i)>>j', /expected a constant shift amount after '>>', found 'j'/],
+    ['Y(i)=X(i+)', /expected an index variable after '\+' in X\(...\), found '\)'/],
+    ['Y(i)=X(i)>>', /expected a constant shift amount after '>>', found the end of the expression/],
+  ])('refuses %s', (text, message) => {
+    expect(() => parseExpression(text)).toThrow(ParseError);
+    expect(() => parseExpression(text)).toThrow(message);
   });
 });

@@ -19,8 +19,8 @@ const basalt = (...args: string[]) => execa('node', ['bin/basalt.js', ...args], 
 
 describe('modes and the stream -> core port map', () => {
   it('mode numbers are a contract: appended only', () => {
-    expect([...ir.kinds.pe.core.modes]).toEqual(['off', 'pass', 'alu', 'intersect', 'union', 'reduce', 'repeat', 'repeat-sig', 'crd-drop', 'crd-hold', 'mac']);
-    expect([...ir.kinds.mem.core.modes]).toEqual(['off', 'pass', 'level-scanner', 'level-writer', 'value-array', 'value-writer', 'spacc', 'level-scatter', 'value-scatter', 'spacc2', 'affine-read', 'affine-write']);
+    expect([...ir.kinds.pe.core.modes]).toEqual(['off', 'pass', 'alu', 'intersect', 'union', 'reduce', 'repeat', 'repeat-sig', 'crd-drop', 'crd-hold', 'mac', 'row-filter']);
+    expect([...ir.kinds.mem.core.modes]).toEqual(['off', 'pass', 'level-scanner', 'level-writer', 'value-array', 'value-writer', 'spacc', 'level-scatter', 'value-scatter', 'spacc2', 'affine-read', 'affine-write', 'line-buffer']);
   });
 
   it('every RTL primitive has its template, every template a primitive', () => {
@@ -107,7 +107,7 @@ describe('basalt prim', () => {
   });
 
   it.each([
-    [['prim', 'transpose', '--cases', '5', '--seed', '1'], /unknown primitive 'transpose' \(known: alu, .*value-writer, spacc, level-scatter, value-scatter, spacc2, affine-read, affine-write, mac\)/],
+    [['prim', 'transpose', '--cases', '5', '--seed', '1'], /unknown primitive 'transpose' \(known: alu, .*value-writer, spacc, level-scatter, value-scatter, spacc2, affine-read, affine-write, mac, line-buffer, row-filter\)/],
     [['prim', 'alu', '--cases', '0', '--seed', '1'], /--cases '0': expected an integer/],
     [['prim', 'alu', '--cases', '2.5', '--seed', '1'], /--cases '2.5'/],
     [['prim', 'alu', '--cases', '5', '--seed', 'abc'], /--seed 'abc'/],
@@ -127,7 +127,7 @@ describe('basalt prim', () => {
     expect(r.exitCode).toBe(1);
     const known = /\(known: ([^)]*)\)/.exec(r.stderr)![1].split(', ').sort();
     expect(known).toEqual([
-      'affine-read', 'affine-write', 'alu', 'crd-drop', 'crd-hold', 'intersect', 'level-scanner', 'level-scatter', 'level-writer', 'mac', 'reduce', 'repeat', 'repeat-sig', 'spacc', 'spacc2', 'union', 'value-array', 'value-scatter', 'value-writer',
+      'affine-read', 'affine-write', 'alu', 'crd-drop', 'crd-hold', 'intersect', 'level-scanner', 'level-scatter', 'level-writer', 'line-buffer', 'mac', 'reduce', 'repeat', 'repeat-sig', 'row-filter', 'spacc', 'spacc2', 'union', 'value-array', 'value-scatter', 'value-writer',
     ]);
   });
 });

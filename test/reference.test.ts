@@ -130,6 +130,8 @@ function naive(text: string, inputs: Record<string, Tensor>, w: number): Tensor 
         return ops.wrap(e.value);
       case 'neg':
         return ops.sub(0, value(e.operand, env));
+      case 'shift':
+        throw new Error('the random expressions have no shifts');
       case 'binary': {
         const l = value(e.left, env);
         const r = value(e.right, env);

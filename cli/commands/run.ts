@@ -21,6 +21,7 @@ export interface RunOptions extends ArchOptions {
   maxCycles?: string;
   trace?: string;
   profile?: boolean;
+  mode?: string;
   json?: boolean;
 }
 
@@ -39,6 +40,7 @@ export function registerRun(program: Command): void {
     .option('--max-cycles <n>', `cycle limit of the RTL run (default: ${CYCLE_LIMIT_FACTOR} x the golden idealCycles + ${CYCLE_LIMIT_SLACK}); hitting it prints a stall report`)
     .option('--trace <file>', 'write the waveform of the RTL run (.fst or .vcd, for GTKWave / Surfer)')
     .option('--profile', 'also run the debug model: per SAM graph edge, the cycles a token waited (stalled) and none came (starved), and the bottleneck')
+    .option('--mode <m>', 'sparse | dense (default: dense when every tensor is d in every mode, or the expression has an affine index or a shift)')
     .option('--json', 'print one JSON object')
     .action(async (opts: RunOptions) => {
       let run;

@@ -21,6 +21,8 @@ import { valueScatterPrim } from './value-scatter.ts';
 import { spacc2Prim } from './spacc2.ts';
 import { affineReadPrim, affineWritePrim } from './affine.ts';
 import { macPrim } from './mac.ts';
+import { lineBufferPrim } from './line-buffer.ts';
+import { rowFilterPrim } from './row-filter.ts';
 
 const PRIMS = {
   alu: aluPrim,
@@ -42,6 +44,8 @@ const PRIMS = {
   'affine-read': affineReadPrim,
   'affine-write': affineWritePrim,
   mac: macPrim,
+  'line-buffer': lineBufferPrim,
+  'row-filter': rowFilterPrim,
 } as const;
 
 export type PrimName = keyof typeof PRIMS;

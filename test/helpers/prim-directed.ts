@@ -193,6 +193,20 @@ export const DIRECTED: Partial<Record<PrimName, DirectedCase[]>> = {
       { out_val: '3, S0, S0, 3, S1, D' }),
     dc('mac', 'products and sums wrap at 16 bits', { dataWidth: 16, len: 2, shift: 0 }, { in_a: '256, 32767, D', in_b: '256, 1, D' }, { out_val: '32767, D' }),
   ],
+  'line-buffer': [
+    dc('line-buffer', 'rows of 3: out_val one row behind, out_skip from row 2', { delay: 3, skip: 6 }, { in_val: '1, 2, 3, 4, 5, 6, 7, 8, 9, D' },
+      { out_val: '1, 2, 3, 4, 5, 6, D', out_skip: '7, 8, 9, D' }),
+    dc('line-buffer', 'delay 0 passes everything; skip past the end', { delay: 0, skip: 5 }, { in_val: '-1, 2, D' }, { out_val: '-1, 2, D', out_skip: 'D' }),
+    dc('line-buffer', 'fewer words than the delay', { delay: 4, skip: 0 }, { in_val: '5, 6, D' }, { out_val: 'D', out_skip: '5, 6, D' }),
+    dc('line-buffer', 'an empty stream', { delay: 2, skip: 1 }, { in_val: 'D' }, { out_val: 'D', out_skip: 'D' }),
+  ],
+  'row-filter': [
+    dc('row-filter', '3 taps on rows of 4 (a gaussian row: 1, 2, 1)', { dataWidth: 16, taps: 3, period: 4, weights: [1, 2, 1] }, { in_a: '1, 2, 3, 4, 10, 20, 30, 40, D' },
+      { out_val: '8, 12, 80, 120, D' }),
+    dc('row-filter', '2 taps; a stop ends a row early and passes', { dataWidth: 16, taps: 2, period: 5, weights: [1, -1] }, { in_a: '3, 5, S0, 7, 2, 2, D' }, { out_val: '-2, S0, 5, 0, D' }),
+    dc('row-filter', '1 tap is a scale', { dataWidth: 16, taps: 1, period: 1, weights: [3] }, { in_a: '1, -2, D' }, { out_val: '3, -6, D' }),
+    dc('row-filter', 'products and sums wrap at 16 bits', { dataWidth: 16, taps: 3, period: 3, weights: [256, 1, 1] }, { in_a: '256, 32767, 1, D' }, { out_val: '-32768, D' }),
+  ],
   'value-array': [
     vals('DESIGN.md values', Bvals, '0, S0, 1, 2, S1, D', '5, S0, 7, 9, S1, D'),
     vals('N reads 0', Bvals, 'N, 2, N, S0, S2, D', '0, 9, 0, S0, S2, D'),

@@ -21,7 +21,7 @@ import {
  */
 const LATENCY_CEILING: Readonly<Record<string, number>> = {
   'level-scanner': 5, 'level-writer': 2, 'value-array': 2, 'value-writer': 1, spacc: 1, spacc2: 2, 'level-scatter': 1, 'value-scatter': 1, 'affine-read': 2, 'affine-write': 1,
-  intersect: 2, union: 2, alu: 2, mac: 2, reduce: 3, repeat: 2, 'repeat-sig': 2, 'crd-drop': 2, 'crd-hold': 2,
+  intersect: 2, union: 2, alu: 2, mac: 2, 'row-filter': 2, 'line-buffer': 3, reduce: 3, repeat: 2, 'repeat-sig': 2, 'crd-drop': 2, 'crd-hold': 2,
 };
 
 /** Primitives whose streams move in lockstep (or have one stream): item bound = most tokens on one stream. */
