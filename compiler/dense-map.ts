@@ -8,7 +8,7 @@
  * placement, routing and the bitstream writer are the sparse flow's.
  */
 import { CapacityError } from '../base/errors.ts';
-import { archParams } from '../generator/cores.ts';
+import { archParams, modeMissing } from '../generator/cores.ts';
 import { memAddress, type HardwareIR } from '../generator/ir.ts';
 import { cbNodeId, coreOutNodeId, ioInNodeId, ioOutNodeId } from '../generator/routing-graph.ts';
 import { fromDenseValues, type Tensor } from '../formats/tensor.ts';
@@ -77,6 +77,10 @@ function borderNear(ir: HardwareIR, tile: number, dir: 'in' | 'out'): string[] {
 
 export function mapDense(ir: HardwareIR, g: DenseGraph): MappedDense {
   const arch = archParams(ir.spec);
+  for (const n of g.nodes) {
+    const missing = modeMissing(ir.spec, n.prim);
+    if (missing) throw new CapacityError(`kernel ${g.kernel}: ${missing}`);
+  }
   checkNodes(g.nodes, (n) => n.config, arch);
   const placement = placeGraph(ir, g);
   const nets: GraphNet[] = graphNets(ir, g, placement);

@@ -10,6 +10,7 @@ import type { AnyPrimitiveDef } from '../sam/prims/index.ts';
 import { tokenBits, type TokenBits } from '../sam/tokens.ts';
 import { archParams, kindPrims, TILE_KINDS, type TileKindName } from './cores.ts';
 import type { HardwareIR } from './ir.ts';
+import type { ArchSpec } from './spec.ts';
 import type { TileKind } from './tile-kind.ts';
 
 /** One primitive module instance inside a core: the module and the primitives (modes) it runs. */
@@ -20,9 +21,9 @@ export interface CoreModule {
 }
 
 /** The modules of a tile kind's core: one instance per module, shared by the primitives that name it. */
-export function coreModules(kind: TileKindName): CoreModule[] {
+export function coreModules(kind: TileKindName, spec?: Pick<ArchSpec, 'denseModes'>): CoreModule[] {
   const byModule = new Map<string, AnyPrimitiveDef[]>();
-  for (const d of kindPrims(kind)) {
+  for (const d of kindPrims(kind, spec)) {
     const list = byModule.get(d.rtl!.module) ?? [];
     list.push(d);
     byModule.set(d.rtl!.module, list);
@@ -35,11 +36,11 @@ export const IBUF = { plain: { module: 'basalt_ibuf', depth: 2 }, peek: { module
 
 const needsPeek = (kind: TileKindName) => kindPrims(kind).some((d) => (d.rtl!.peek ?? []).length > 0);
 
-/** The Verilog files (names) a core of this kind needs, core first. */
-export function coreFiles(kind: TileKindName): string[] {
+/** The Verilog files (names) a core of this kind needs on an array of this spec, core first. */
+export function coreFiles(kind: TileKindName, spec: Pick<ArchSpec, 'denseModes'>): string[] {
   const bufs = needsPeek(kind) ? [IBUF.plain.module, IBUF.peek.module] : [IBUF.plain.module];
-  const hasSram = kindPrims(kind).some((d) => d.rtl!.sramA || d.rtl!.sramB);
-  return [`basalt_${kind}_core.v`, ...bufs.map((m) => `${m}.v`), ...coreModules(kind).map((m) => `${m.module}.v`), ...(hasSram ? ['basalt_sram.v'] : [])];
+  const hasSram = kindPrims(kind, spec).some((d) => d.rtl!.sramA || d.rtl!.sramB);
+  return [`basalt_${kind}_core.v`, ...bufs.map((m) => `${m}.v`), ...coreModules(kind, spec).map((m) => `${m.module}.v`), ...(hasSram ? ['basalt_sram.v'] : [])];
 }
 
 const modeId = (mode: string) => `m_${mode.replace(/-/g, '_')}`;
@@ -104,7 +105,7 @@ export function coreContext(ir: HardwareIR, kind: TileKind, base: { archId: stri
   const busy: string[] = [];
   const memA: { sel: string; re?: string; we?: string; addr: string; wdata?: string }[] = [];
   const memB: { sel: string; re: string; addr: string }[] = [];
-  const instances = coreModules(kind.kind).map((m) => {
+  const instances = coreModules(kind.kind, ir.spec).map((m) => {
     const names = m.prims.map((d) => d.name);
     const first = m.prims[0].rtl!;
     const mp = core.modePorts[names[0]];
@@ -221,7 +222,7 @@ export function primModules(ir: HardwareIR): { module: string; template: string;
     };
   };
   const arch = archParams(ir.spec);
-  const modules = TILE_KINDS.flatMap((k) => coreModules(k));
+  const modules = TILE_KINDS.flatMap((k) => coreModules(k, ir.spec));
   return [
     ibuf(IBUF.plain.module, IBUF.plain.depth, false),
     ...(TILE_KINDS.some(needsPeek) ? [ibuf(IBUF.peek.module, IBUF.peek.depth, true)] : []),

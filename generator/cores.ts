@@ -36,8 +36,20 @@ export const BUILTIN_MODES = ['off', 'pass'] as const;
 
 export const archParams = (spec: ArchSpec): ArchParams => ({ dataWidth: spec.dataWidth, memDepth: spec.memDepth, peOps: spec.peOps, accWidth: spec.accWidth });
 
-/** The RTL primitives a tile kind runs, in mode order. */
-export const kindPrims = (kind: TileKindName): AnyPrimitiveDef[] => PRIMITIVES.filter((d) => d.rtl && d.tile === kind);
+/** The RTL primitives a tile kind runs, in mode order: all of them, or those an array's spec builds. */
+export const kindPrims = (kind: TileKindName, spec?: Pick<ArchSpec, 'denseModes'>): AnyPrimitiveDef[] =>
+  PRIMITIVES.filter((d) => d.rtl && d.tile === kind && (!d.dense || spec === undefined || spec.denseModes));
+
+// Leaving the dense modes out must not renumber the others.
+for (const kind of TILE_KINDS) {
+  const all = kindPrims(kind);
+  if (all.some((d, i) => !d.dense && all.slice(0, i).some((e) => e.dense))) throw new Error(`${kind} core: a sparse primitive follows a dense one in the catalogue`);
+}
+
+/** Why an array of this spec lacks a primitive's mode, if it does (checked before simulating). */
+export function modeMissing(spec: Pick<ArchSpec, 'denseModes'>, prim: string): string | undefined {
+  return primDef(prim).dense && !spec.denseModes ? `${prim} is a dense-mode primitive and this array is generated without dense modes (denseModes: false): use --set denseModes=true` : undefined;
+}
 
 /** The tile kind and mode code of an RTL primitive; throws for one the RTL lacks. */
 export function primMode(prim: string): { kind: TileKindName; mode: string; code: number } {
@@ -62,7 +74,7 @@ function mergeFields(kind: TileKindName, lists: readonly (readonly FieldDecl[])[
 }
 
 export function coreDescription(spec: ArchSpec, kind: TileKindName): CoreDescription {
-  const prims = kindPrims(kind);
+  const prims = kindPrims(kind, spec);
   const arch = archParams(spec);
   const nIn = Math.max(1, ...prims.map((p) => p.inputs.length));
   const nOut = Math.max(1, ...prims.map((p) => p.outputs.length));

@@ -36,6 +36,8 @@ export const ArchSpecSchema = z
     peOps: z
       .array(z.enum(ALU_OPS as [AluOp, ...AluOp[]], { error: `peOps entries must be ALU ops: ${ALU_OPS.join(' ')}` }))
       .min(1, 'peOps must name at least one ALU op'),
+    // Dense mode's tile modes (affine reads and writes, line buffers, multiply-accumulate, row filters) cost area on every tile.
+    denseModes: z.boolean({ error: 'denseModes must be true or false' }).default(true),
   })
   .superRefine((s, ctx) => {
     if (s.memRatio > s.width) {
@@ -66,6 +68,7 @@ const DEFAULT: ArchSpec = {
   memWidth: 16,
   accWidth: 256,
   peOps: [...ALU_OPS],
+  denseModes: true,
 };
 
 export const PRESETS: Record<string, ArchSpec> = {
@@ -73,8 +76,8 @@ export const PRESETS: Record<string, ArchSpec> = {
   tiny: { ...DEFAULT, width: 4, height: 4, memRatio: 2, memDepth: 256 },
   default: DEFAULT,
   // Smallest array that maps SpMV in CSR on west0067 (7 PE + 8 MEM tiles; 2 tracks route it, 1 does not;
-  // B's seg + crd take 362 SRAM words): the FPGA prototyping preset (basalt fpga).
-  spmv: { ...DEFAULT, width: 4, height: 4, memRatio: 2, tracks: 2, memDepth: 512, accWidth: 16, peOps: ['mul'] },
+  // B's seg + crd take 362 SRAM words): the FPGA prototyping preset (basalt fpga), sparse modes only.
+  spmv: { ...DEFAULT, width: 4, height: 4, memRatio: 2, tracks: 2, memDepth: 512, accWidth: 16, peOps: ['mul'], denseModes: false },
   // Onyx: 32x16, 3 PE columns then 1 MEM column, 4 KB per MEM tile.
   onyx: { ...DEFAULT, width: 32, height: 16, memRatio: 4, memDepth: 2048 },
 };
@@ -97,11 +100,11 @@ export function validateSpec(raw: unknown, where = 'spec'): ArchSpec {
   const s = r.data;
   return {
     width: s.width, height: s.height, memRatio: s.memRatio, tracks: s.tracks, dataWidth: s.dataWidth,
-    sbTopology: s.sbTopology, fifoDepth: s.fifoDepth, memDepth: s.memDepth, memWidth: s.memWidth, accWidth: s.accWidth, peOps: [...s.peOps],
+    sbTopology: s.sbTopology, fifoDepth: s.fifoDepth, memDepth: s.memDepth, memWidth: s.memWidth, accWidth: s.accWidth, peOps: [...s.peOps], denseModes: s.denseModes,
   };
 }
 
-/** Applies `--set key=value` overrides; values are parsed as JSON when they look like it (numbers, arrays). */
+/** Applies `--set key=value` overrides; values are parsed as JSON when they look like it (numbers, booleans, arrays). */
 export function applyOverrides(base: Record<string, unknown>, sets: readonly string[]): Record<string, unknown> {
   const out: Record<string, unknown> = { ...base };
   for (const s of sets) {
@@ -114,6 +117,7 @@ export function applyOverrides(base: Record<string, unknown>, sets: readonly str
     }
     let value: unknown = text;
     if (/^-?\d+(\.\d+)?$/.test(text)) value = Number(text);
+    else if (text === 'true' || text === 'false') value = text === 'true';
     else if (text.startsWith('[')) {
       try {
         value = JSON.parse(text);

@@ -100,6 +100,8 @@ export interface PrimitiveDef<C = unknown, N = C> {
   readonly doc: string;
   /** The tile kind that runs it (or would: a primitive without `rtl` runs on the golden model only). */
   readonly tile: TileKindName;
+  /** A dense-mode primitive: built only into arrays whose spec has denseModes (after every sparse one in the catalogue, so mode codes do not move). */
+  readonly dense?: boolean;
   readonly inputs: readonly StreamPort[];
   /** Stream outputs, in core-port order. */
   readonly outputs: readonly StreamPort[];

@@ -8,7 +8,8 @@
  * next to the golden ones. Knows no primitive by name.
  */
 import { mulberry32 } from '../base/prng.ts';
-import { archParams, primMode, type TileKindName } from '../generator/cores.ts';
+import { archParams, modeMissing, primMode, type TileKindName } from '../generator/cores.ts';
+import { UserError } from '../base/errors.ts';
 import { coreFiles } from '../generator/core-context.ts';
 import { renderVerilog } from '../generator/emit.ts';
 import type { HardwareIR } from '../generator/ir.ts';
@@ -76,7 +77,7 @@ function renderDriver(ir: HardwareIR, kind: TileKindName, hasMem: boolean): stri
 /** Builds (or takes from the cache) the harness model of one tile kind's core; `files` replaces the rendered RTL (tests plant bugs with it). */
 export function buildCoreHarness(ir: HardwareIR, kind: TileKindName, opts: { log?: (s: string) => void; files?: ReadonlyMap<string, string> } = {}): Promise<Model> {
   const all = opts.files ?? renderVerilog(ir);
-  const names = coreFiles(kind);
+  const names = coreFiles(kind, ir.spec);
   const files = new Map(names.map((n) => [n, all.get(n)!]));
   return buildVerilatorModel({ name: `${ir.archId}-${kind}-core`, files, top: `basalt_${kind}_core`, driver: renderDriver(ir, kind, names.includes('basalt_sram.v')) }, opts);
 }
@@ -156,6 +157,8 @@ export function sramWords(c: HarnessCase, dataWidth = 16): number {
 function planCase(ir: HardwareIR, c: HarnessCase, rng: () => number): PlannedCase {
   const d = primDef(c.prim);
   const rtl = d.rtl!;
+  const missing = modeMissing(ir.spec, c.prim);
+  if (missing) throw new UserError(missing);
   const { kind, mode, code } = primMode(c.prim);
   const core = ir.kinds[kind].core;
   const mp = core.modePorts[mode];

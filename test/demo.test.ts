@@ -14,7 +14,9 @@ describe('basalt demo', () => {
     expect(j.match).toBe(true);
     expect(j.lintWarnings).toBe(0);
     expect(j.runs.every((x: { ok: boolean }) => x.ok)).toBe(true);
-    expect(j.kernels.map((k: { title: string }) => k.title)).toEqual(['SpMV (CSR) on west0067', 'SpMSpM inner product on karate x karate', 'SpMV (CSC, sparse c) on jagmesh7, tiled']);
+    expect(j.kernels.map((k: { title: string }) => k.title)).toEqual(['SpMV (CSR) on west0067', 'SpMSpM inner product on karate x karate', 'SpMV (CSC, sparse c) on jagmesh7, tiled', 'dense 3x3 gaussian blur on a 64x64 image']);
+    // The same model runs the dense kernel.
+    expect(j.kernels.map((k: { mode: string }) => k.mode)).toEqual(['sparse', 'sparse', 'sparse', 'dense']);
     // The third needs tiling: more than one task, cycles = memory loading + compute.
     const tiled = j.kernels[2];
     expect(tiled.tiling.tiles).toBeGreaterThan(1);

@@ -116,6 +116,7 @@ function randomNest(rng: () => number, maxDim: number): LoopNest {
 
 export const affineReadPrim = definePrimitive<AffineReadConfig>({
   name: 'affine-read',
+  dense: true,
   doc: 'dense read: for each ref, vals[ref + offset] over an affine loop nest of up to 3 levels (an Onyx address generator)',
   tile: 'mem',
   inputs: [{ name: 'in_ref', kind: 'ref' }],
@@ -145,6 +146,7 @@ export const affineReadPrim = definePrimitive<AffineReadConfig>({
 
 export const affineWritePrim = definePrimitive<AffineWriteConfig>({
   name: 'affine-write',
+  dense: true,
   doc: 'dense write: value k of the stream to vals[offset k] of an affine loop nest of up to 3 levels',
   tile: 'mem',
   inputs: [{ name: 'in_val', kind: 'val' }],

@@ -44,6 +44,7 @@ export function lineBuffer(c: LineBufferConfig, inVal: Stream): { out_val: Strea
 
 export const lineBufferPrim = definePrimitive<LineBufferConfig>({
   name: 'line-buffer',
+  dense: true,
   doc: 'SRAM FIFO on a dense stream: out_val = the stream delayed by `delay` words (its last `delay` dropped), out_skip = it without its first `skip` words',
   tile: 'mem',
   inputs: [{ name: 'in_val', kind: 'val' }],

@@ -65,6 +65,7 @@ export function mac(c: MacConfig, a: Stream, b?: Stream): { out: Stream; flushes
 
 export const macPrim = definePrimitive<MacConfig>({
   name: 'mac',
+  dense: true,
   doc: 'dense multiply-accumulate: (sum of len consecutive in_a x in_b or a constant) >>> shift, one output per group',
   tile: 'pe',
   inputs: [{ name: 'in_a', kind: 'val' }, { name: 'in_b', kind: 'val' }],

@@ -55,6 +55,7 @@ const weightFields = (a: ArchParams) =>
 
 export const rowFilterPrim = definePrimitive<RowFilterConfig>({
   name: 'row-filter',
+  dense: true,
   doc: 'stencil row: for each window of `taps` (1..3) consecutive values within rows of `period`, the weighted sum',
   tile: 'pe',
   inputs: [{ name: 'in_a', kind: 'val' }],
