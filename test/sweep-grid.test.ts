@@ -53,7 +53,7 @@ describe('sweep grid', () => {
     expect(grid({}).hash).toBe(h);
     expect(grid({ name: 'other' }).hash).toBe(h);
     // The same base written out as fields instead of a preset.
-    const tiny = { width: 4, height: 4, memRatio: 2, tracks: 5, dataWidth: 16, sbTopology: 'wilton', fifoDepth: 2, memDepth: 512, memWidth: 16 };
+    const tiny = { width: 4, height: 4, memRatio: 2, tracks: 5, dataWidth: 16, sbTopology: 'wilton', fifoDepth: 2, memDepth: 512, memWidth: 16, denseModes: false };
     expect(grid({ base: { preset: 'default', ...tiny } }).hash).toBe(h);
     // Kernel keys in another order.
     const reordered = (example.kernels as Record<string, unknown>[]).map((k) => Object.fromEntries(Object.entries(k).reverse()));
