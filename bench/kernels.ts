@@ -2,18 +2,19 @@
  * Kernels on the RTL (default array): cycles against the golden model's ideal
  * bound, and wall time per run (mapping + simulation + read-back), on random
  * inputs and on real matrices. Not a test; prints measurements.
- * Usage: node bin/run-ts.js bench/kernels.ts
+ * Usage: node bin/run-ts.js bench/kernels.ts [key=value ...]   (spec overrides, e.g. fifoDepth=4)
  */
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PRESETS, validateSpec } from '../generator/spec.ts';
+import { applyOverrides, PRESETS, validateSpec } from '../generator/spec.ts';
 import { TABLE, graphOf, randomInputs, uniformDims } from '../flow/kernel-table.ts';
 import { runOnRtl } from '../sim/run-kernel.ts';
 import { runGraph } from '../golden/run-graph.ts';
 import { tensorDiff } from '../formats/tensor.ts';
 import { executeRun } from '../flow/run.ts';
 
-const spec = validateSpec(PRESETS.default);
+const spec = validateSpec(applyOverrides({ ...PRESETS.default }, process.argv.slice(2)));
+console.log(`default array${process.argv.length > 2 ? ` with ${process.argv.slice(2).join(' ')}` : ''}`);
 console.log('kernel                              cycles   ideal  ratio   wall ms  exact');
 for (const c of TABLE) {
   const dims = uniformDims(c, 8);
