@@ -17,7 +17,7 @@
  */
 import { CapacityError, UserError } from '../base/errors.ts';
 import { denseValues, type Tensor } from '../formats/tensor.ts';
-import { denseIndexSizes } from '../golden/dense-reference.ts';
+import { denseIndexSizes, shiftValue } from '../golden/dense-reference.ts';
 import { accesses, accessToString, modeTerms, type Access, type Assignment } from '../lang/parse.ts';
 import { placeReductions, type ReducedExpr } from '../lang/reductions.ts';
 import { wrapAdd, wrapMul, wrapSigned, wrapSub } from '../sam/arith.ts';
@@ -53,12 +53,22 @@ class Builder {
   edge(from: PortRef, to: PortRef): void {
     this.edges.push({ from, to, kind: 'val' });
   }
+  /** ALUs shifting a stream by constants, one after the other; returns the last one's output. */
+  shifts(from: PortRef, shifts: readonly Shift[], prefix: string, dataWidth: number): PortRef {
+    return shifts.reduce((port, sh, n) => {
+      const id = `${prefix}shift${n}`;
+      this.nodes.push(aluNode(id, ALU_OF[sh.op], dataWidth, sh.amount, `${sh.op} ${sh.amount}`));
+      this.edge(port, { node: id, port: 'val_a' });
+      return out(id);
+    }, from);
+  }
   graph(kernel: string, outputShape: readonly number[], idealCycles: number, layout: string): DenseGraph {
     return { kernel, nodes: this.nodes, edges: this.edges, roots: this.roots, hostInputs: this.hostInputs, outputs: this.outputs, outputShape, idealCycles, layout };
   }
 }
 
 const out = (node: string, port = 'out_val'): PortRef => ({ node, port });
+type Shift = { readonly op: '>>' | '>>>'; readonly amount: number };
 const split = (n: number, parts: number): [number, number][] => range(parts).map((k) => [Math.floor((k * n) / parts), Math.floor(((k + 1) * n) / parts)]);
 const same = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((v, k) => v === b[k]);
 
@@ -66,13 +76,18 @@ const same = (a: readonly string[], b: readonly string[]) => a.length === b.leng
 export function buildDenseGraph(a: Assignment, inputs: Readonly<Record<string, Tensor>>, t: DenseTarget): DenseGraph {
   const sizes = denseIndexSizes(a, Object.fromEntries(Object.entries(inputs).map(([n, x]) => [n, x.shape])));
   const tree = placeReductions(a);
-  const shifts: { op: '>>' | '>>>'; amount: number }[] = [];
+  const shifts: Shift[] = [];
   let core: ReducedExpr = tree;
   while (core.kind === 'shift') {
     shifts.unshift({ op: core.op, amount: core.amount });
     core = core.operand;
   }
-  for (const s of shifts) if (s.amount >= t.dataWidth) throw new UserError(`in '${a.text}': a shift by ${s.amount}: the ${t.dataWidth}-bit datapath shifts by 0..${t.dataWidth - 1}`);
+  const checkShifts = (e: ReducedExpr): void => {
+    if (e.kind === 'shift' && e.amount >= t.dataWidth) throw new UserError(`in '${a.text}': a shift by ${e.amount}: the ${t.dataWidth}-bit datapath shifts by 0..${t.dataWidth - 1}`);
+    if (e.kind === 'shift' || e.kind === 'neg' || e.kind === 'sum') checkShifts(e.kind === 'sum' ? e.body : e.operand);
+    if (e.kind === 'binary') (checkShifts(e.left), checkShifts(e.right));
+  };
+  checkShifts(tree);
   const hasSum = (e: ReducedExpr): boolean => e.kind === 'sum' || ((e.kind === 'neg' || e.kind === 'shift') && hasSum(e.operand)) || (e.kind === 'binary' && (hasSum(e.left) || hasSum(e.right)));
   const affine = accesses(a.rhs).some((x) => x.terms);
   if (!hasSum(tree) && !affine) return elementwise(a, tree, inputs, sizes, t);
@@ -98,7 +113,7 @@ function elementwise(a: Assignment, tree: ReducedExpr, inputs: Readonly<Record<s
   const data = new Map(tensors.map((name) => [name, denseValues(inputs[name]).map((v) => wrapSigned(v, w))]));
   // One copy's ALUs, counted on a dry run of the lowering.
   type Val = { kind: 'const'; value: number } | { kind: 'port'; port: PortRef };
-  const lower = (b: Builder | undefined, p: string, feeds: Map<string, PortRef[]>): ((e: ReducedExpr) => Val) => {
+  const lower = (b: Builder | undefined, p: string): ((e: ReducedExpr) => Val) => {
     let alus = 0;
     const addAlu = (op: AluOp, x: PortRef, y: PortRef | number): Val => {
       const id = `${p}op${alus++}`;
@@ -110,13 +125,9 @@ function elementwise(a: Assignment, tree: ReducedExpr, inputs: Readonly<Record<s
     const ops = { '+': (x: number, y: number) => wrapAdd(x, y, w), '-': (x: number, y: number) => wrapSub(x, y, w), '*': (x: number, y: number) => wrapMul(x, y, w) };
     const go = (e: ReducedExpr): Val => {
       switch (e.kind) {
-        case 'access': {
-          const id = `${p}in`;
-          const list = feeds.get(e.tensor) ?? [];
-          feeds.set(e.tensor, list);
-          // A host stream feeds node inputs: a placeholder port, resolved when its consumer is known.
-          return { kind: 'port', port: { node: `${id}:${e.tensor}`, port: String(list.length) } };
-        }
+        case 'access':
+          // A host stream feeds node inputs: a placeholder node, resolved below once its consumers are known.
+          return { kind: 'port', port: { node: `${p}in:${e.tensor}`, port: 'out' } };
         case 'const':
           return { kind: 'const', value: wrapSigned(e.value, w) };
         case 'sum':
@@ -126,9 +137,8 @@ function elementwise(a: Assignment, tree: ReducedExpr, inputs: Readonly<Record<s
           return v.kind === 'const' ? { kind: 'const', value: wrapSigned(-v.value, w) } : addAlu('mul', v.port, -1);
         }
         case 'shift': {
-          if (e.amount >= w) throw new UserError(`in '${a.text}': a shift by ${e.amount}: the ${w}-bit datapath shifts by 0..${w - 1}`);
           const v = go(e.operand);
-          if (v.kind === 'const') return { kind: 'const', value: wrapSigned(e.op === '>>' ? Math.floor(v.value / 2 ** e.amount) : Math.floor((v.value < 0 ? v.value + 2 ** w : v.value) / 2 ** e.amount), w) };
+          if (v.kind === 'const') return { kind: 'const', value: shiftValue(e.op, v.value, e.amount, w) };
           return addAlu(ALU_OF[e.op], v.port, e.amount);
         }
         case 'binary': {
@@ -153,7 +163,7 @@ function elementwise(a: Assignment, tree: ReducedExpr, inputs: Readonly<Record<s
   let perCopy = 0;
   {
     const dry = new Builder();
-    lower(dry, '', new Map())(tree);
+    lower(dry, '')(tree);
     perCopy = dry.nodes.length;
   }
   const copies = Math.max(1, Math.min(t.maxCopies ?? 8, Math.floor(t.pe / Math.max(1, perCopy)), Math.floor(t.io / tensors.length), n));
@@ -161,8 +171,7 @@ function elementwise(a: Assignment, tree: ReducedExpr, inputs: Readonly<Record<s
   const b = new Builder();
   split(n, copies).forEach(([lo, hi], k) => {
     const p = copies > 1 ? `c${k}.` : '';
-    const feeds = new Map<string, PortRef[]>();
-    const v = lower(b, p, feeds)(tree);
+    const v = lower(b, p)(tree);
     if (v.kind !== 'port') throw new UnsupportedKernelError(a.text, 'the right-hand side is a constant');
     // Resolve the host placeholders: edges from `<p>in:<T>` become host streams.
     const fromHost = b.edges.filter((e) => e.from.node.startsWith(`${p}in:`));
@@ -177,19 +186,12 @@ function elementwise(a: Assignment, tree: ReducedExpr, inputs: Readonly<Record<s
 }
 
 /** y(i)=A(i,j)*x(j) (A streamed) and C(i,j)=A(i,k)*B(k,j) (both resident, column blocks), optionally >> n. */
-function matmul(a: Assignment, l: Access, r: Access, shifts: readonly { op: '>>' | '>>>'; amount: number }[], inputs: Readonly<Record<string, Tensor>>, sizes: ReadonlyMap<string, number>, t: DenseTarget): DenseGraph | undefined {
+function matmul(a: Assignment, l: Access, r: Access, shifts: readonly Shift[], inputs: Readonly<Record<string, Tensor>>, sizes: ReadonlyMap<string, number>, t: DenseTarget): DenseGraph | undefined {
   const w = t.dataWidth;
   const o = a.output.indices;
   // The multiply-accumulate shifts arithmetically once; other shifts follow as ALUs.
   const shift = shifts[0]?.op === '>>' ? shifts[0].amount : 0;
   const after = shifts.slice(shifts[0]?.op === '>>' ? 1 : 0);
-  const shifted = (from: PortRef, p: string): PortRef =>
-    after.reduce((port, sh, n) => {
-      const id = `${p}shift${n}`;
-      b.nodes.push(aluNode(id, ALU_OF[sh.op], w, sh.amount, `${sh.op} ${sh.amount}`));
-      b.edge(port, { node: id, port: 'val_a' });
-      return out(id);
-    }, from);
   const vals = (x: Access) => denseValues(inputs[x.tensor]).map((v) => wrapSigned(v, w));
   const b = new Builder();
   // y(i) = A(i,j) * x(j)
@@ -205,7 +207,7 @@ function matmul(a: Assignment, l: Access, r: Access, shifts: readonly { op: '>>'
     b.node('mac', 'mac', `sum_${x.indices[0]} ${accessToString(A)}*${accessToString(x)}`, { dataWidth: w, len: cols, shift }, 'pe');
     b.node('affine-write', 'y', `write ${a.output.tensor}`, { nest: [{ extent: rows, stride: 1 }] }, 'mem');
     b.edge(out('x'), { node: 'mac', port: 'in_b' });
-    b.edge(shifted(out('mac'), ''), { node: 'y', port: 'in_val' });
+    b.edge(b.shifts(out('mac'), after, '', w), { node: 'y', port: 'in_val' });
     b.hostInputs.push({ tensor: A.tensor, words: vals(A), to: [{ node: 'mac', port: 'in_a' }] });
     b.outputs.push({ kind: 'mem', node: 'y', indices: range(rows) });
     return b.graph(a.text, [rows], rows * cols, `${A.tensor} streamed, ${x.tensor} resident, one multiply-accumulate`);
@@ -236,13 +238,13 @@ function matmul(a: Assignment, l: Access, r: Access, shifts: readonly { op: '>>'
     b.node('mac', `mac${c}`, `sum_${k} for columns ${j0}..${j0 + bw - 1}`, { dataWidth: w, len: K, shift }, 'pe');
     b.edge(out('A'), { node: `mac${c}`, port: 'in_a' });
     b.edge(out(`B${c}`), { node: `mac${c}`, port: 'in_b' });
-    b.outputs.push({ kind: 'host', from: shifted(out(`mac${c}`), `c${c}.`), indices: range(I).flatMap((i) => range(bw).map((jj) => i * J + j0 + jj)) });
+    b.outputs.push({ kind: 'host', from: b.shifts(out(`mac${c}`), after, `c${c}.`, w), indices: range(I).flatMap((i) => range(bw).map((jj) => i * J + j0 + jj)) });
   }
   return b.graph(a.text, [I, J], (I * J * K) / copies, `${A.tensor} and ${B.tensor} resident, ${copies} cop${copies === 1 ? 'y' : 'ies'} of ${bw} column${bw === 1 ? '' : 's'}`);
 }
 
 /** Y(i,j) = W(r,s) * X(i+r,j+s), or Y(c,i,j) = W(c,r,s) * X(i+r,j+s), then the shifts. */
-function stencil(a: Assignment, W: Access, X: Access, shifts: readonly { op: '>>' | '>>>'; amount: number }[], inputs: Readonly<Record<string, Tensor>>, sizes: ReadonlyMap<string, number>, t: DenseTarget): DenseGraph {
+function stencil(a: Assignment, W: Access, X: Access, shifts: readonly Shift[], inputs: Readonly<Record<string, Tensor>>, sizes: ReadonlyMap<string, number>, t: DenseTarget): DenseGraph {
   const w = t.dataWidth;
   const o = a.output.indices;
   const terms = modeTerms(X);
@@ -299,13 +301,7 @@ function stencil(a: Assignment, W: Access, X: Access, shifts: readonly { op: '>>
           acc = out(add);
         }
       }
-      shifts.forEach((sh, n) => {
-        const id = `${q}shift${n}`;
-        b.nodes.push(aluNode(id, ALU_OF[sh.op], w, sh.amount, `${sh.op} ${sh.amount}`));
-        b.edge(acc!, { node: id, port: 'val_a' });
-        acc = out(id);
-      });
-      b.outputs.push({ kind: 'host', from: acc!, indices: range((hi - lo) * Wo, c * Ho * Wo + lo * Wo) });
+      b.outputs.push({ kind: 'host', from: b.shifts(acc!, shifts, q, w), indices: range((hi - lo) * Wo, c * Ho * Wo + lo * Wo) });
     }
     b.hostInputs.push({ tensor: copies > 1 ? `${X.tensor}[${k}]` : X.tensor, words, to: hostTo });
   });

@@ -1,10 +1,12 @@
 /**
- * Runs a dense-mode kernel (compiler/dense-map.ts) on the generated RTL: the
- * bitstream and the resident arrays through the config and memory ports, the
- * streamed tensor through a border input (with optional random valid gaps),
- * then `done`, then the output read back. The expected output comes twice: the
- * dense graph on the primitives' golden models, and the reference evaluation of
- * the expression; all three must agree exactly.
+ * Runs a dense-mode kernel (compiler/dense-kernels.ts, compiler/dense-map.ts)
+ * on the generated RTL: the bitstream and the resident arrays through the
+ * config and memory ports, the streamed tensors through border inputs and the
+ * outputs through border outputs (with optional random valid/ready gaps),
+ * then `done`, then any MEM-resident output read back. The expected output
+ * comes twice: the dense graph on the primitives' golden models, and the dense
+ * reference evaluation; all three must agree exactly. Also: sparse and dense
+ * kernels back to back in one simulator process.
  */
 import { CapacityError } from '../base/errors.ts';
 import { buildDenseGraph, type DenseTarget } from '../compiler/dense-kernels.ts';

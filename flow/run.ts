@@ -87,7 +87,7 @@ export async function executeRun(req: RunRequest) {
       if (req.mode === undefined && (e instanceof UnsupportedKernelError || e instanceof CapacityError) && !denseOnly(assignment.rhs)) return undefined;
       throw e;
     });
-    if (r) return denseRunReport(req, r, inputs, formats, simulator);
+    if (r) return denseRunReport(req, r, assignment.output.tensor, inputs, formats, simulator);
   }
   const shapes = Object.fromEntries(Object.entries(inputs).map(([n, t]) => [n, t.shape]));
   const kernel = resolveKernel(req.expr, formats, order, shapes);
@@ -217,14 +217,14 @@ function chooseMode(req: RunRequest, a: Assignment, formats: Readonly<Record<str
   return true;
 }
 
-function denseRunReport(req: RunRequest, r: DenseRunResult, inputs: Readonly<Record<string, Tensor>>, formats: Readonly<Record<string, string>>, simulator: Simulator) {
+function denseRunReport(req: RunRequest, r: DenseRunResult, outputName: string, inputs: Readonly<Record<string, Tensor>>, formats: Readonly<Record<string, string>>, simulator: Simulator) {
   const diff = r.mismatch ?? null;
   const note = [`basalt run --mode dense --expr ${req.expr}`];
   const files: { path: string; text: string }[] = [];
   if (req.dumpInputs !== undefined) {
     for (const [name, t] of Object.entries(inputs)) files.push({ path: `${req.dumpInputs}/${name}${fileKind(t.shape.length)}`, text: tensorText(t, [...note, `input ${name}`]) });
   }
-  if (req.output !== undefined) files.push({ path: req.output, text: tensorText(r.output, [...note, `output ${parseExpression(req.expr).output.tensor}`]) });
+  if (req.output !== undefined) files.push({ path: req.output, text: tensorText(r.output, [...note, `output ${outputName}`]) });
   writeAllOrNothing(files);
   const nnz = nonZeros(r.output).values.length;
   const tensors = Object.keys(inputs);
@@ -242,7 +242,7 @@ function denseRunReport(req: RunRequest, r: DenseRunResult, inputs: Readonly<Rec
     nnz,
     diff,
     layout: r.layout,
-    formats: Object.fromEntries([parseExpression(req.expr).output.tensor, ...tensors].map((t) => [t, formats[t] ?? 'd'.repeat((inputs[t]?.shape ?? r.output.shape).length)])),
+    formats: Object.fromEntries([outputName, ...tensors].map((t) => [t, formats[t] ?? 'd'.repeat((inputs[t]?.shape ?? r.output.shape).length)])),
     dataWidth: req.spec.dataWidth,
     inputs: Object.fromEntries(Object.entries(inputs).map(([n, t]) => [n, { shape: t.shape, nnz: t.values.length }])),
     graph: { nodes: r.nodes, edges: r.edges },
