@@ -8,6 +8,7 @@
 import { CapacityError, UserError } from '../base/errors.ts';
 import { archParams } from '../generator/cores.ts';
 import { memAddress, type HardwareIR } from '../generator/ir.ts';
+import { GROUP_FIELD, START_GROUPS } from '../generator/tile-kind.ts';
 import { encode, parseFormat, type Fibertree } from '../formats/fibertree.ts';
 import type { Tensor } from '../formats/tensor.ts';
 import { wrapUnsigned } from '../sam/arith.ts';
@@ -86,6 +87,9 @@ const describeBinding = (b: NodeBinding | undefined) =>
   b === undefined ? '' : b.kind === 'input-level' || b.kind === 'output-level' ? `tensor ${b.tensor} level ${b.level} ` : `tensor ${b.tensor} values `;
 
 const memDepthHint = (words: number) => `use --set memDepth=${2 ** Math.ceil(Math.log2(Math.max(16, words)))} (at most 65536) or a smaller input`;
+
+/** The start group of copy `copy` (its tiles' `group` field): copies alternate between the groups. */
+export const copyGroup = (copy: number): number => copy % START_GROUPS;
 
 /** A node of copy `copy` of the kernel (copy 0 keeps the graph's ids). */
 export const copyNodeId = (id: string, copy: number): string => (copy === 0 ? id : `${id}@${copy}`);
@@ -175,6 +179,8 @@ export function mapKernel(ir: HardwareIR, graph: SamGraph, inputs: Readonly<Reco
       // Fields do not depend on the data: bases come from the layout, the rest from the configuration.
       const ctx: EncodeContext = { arch, preload: (a) => arrays.reads[a].base, reserve: (a) => arrays.writes[a].base };
       for (const [field, value] of nodeFields(n, boundConfig(n, trees), ctx, rootFed.has(n.id))) fields.push({ tile, field, value });
+      // Copies alternate between the start groups, so one can be loaded while another computes (sim/tiles.ts).
+      if (copyGroup(c) !== 0) fields.push({ tile, field: GROUP_FIELD, value: copyGroup(c) });
       if (Object.keys(arrays.writes).length > 0) written.set(id, { tile, arrays: arrays.writes });
     }
   }

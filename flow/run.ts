@@ -191,7 +191,7 @@ export async function executeRun(req: RunRequest) {
   };
   const summary =
     `${req.expr}  order ${kernel.order.join(',')}  graph ${graph.nodes.length} nodes (${tiles.pe} PE, ${tiles.mem} MEM)\n` +
-    `${tiling ? `tiled: ${tiling.tiles} tile tasks of ${Object.entries(tiling.tileShape).map(([v, n]) => `${v}:${n}`).join(' ')} on ${tiling.copies} cop${tiling.copies === 1 ? 'y' : 'ies'}, ${tiling.loadCycles} load + ${tiling.computeCycles} compute cycles\n` : ''}` +
+    `${tiling ? `tiled: ${tiling.tiles} tile tasks of ${Object.entries(tiling.tileShape).map(([v, n]) => `${v}:${n}`).join(' ')} on ${tiling.copies} cop${tiling.copies === 1 ? 'y' : 'ies'}, ${tiling.loadCycles} load + ${tiling.computeCycles} compute cycles (${tiling.overlapCycles} of them overlapped)\n` : ''}` +
     `${simulator}: ${cycles} cycles (ideal ${idealCycles}), output nnz ${nnz}, ${diff === null ? 'matches the reference' : 'DIFFERS from the reference'}` +
     `${req.output !== undefined ? `, written to ${req.output}` : ''}\n` +
     `${streamDiff ? `${formatStreamDiff(streamDiff)}\n` : ''}${profile ? `${formatProfile(profile)}\n` : ''}${req.trace !== undefined ? `waveform written to ${req.trace}\n` : ''}`;

@@ -32,15 +32,19 @@ export interface TiledRequest {
 
 export interface TiledResult {
   readonly output: Tensor;
-  /** Load (memory port) plus compute cycles. */
+  /** The whole run: load plus compute cycles, less the compute that overlapped loading. */
   readonly cycles: number;
   readonly idealCycles: number;
   readonly tiling: {
     readonly tileShape: Record<string, number>;
     readonly tiles: number;
     readonly copies: number;
+    /** Cycles on the buses: bitstream, memory images, read-back. */
     readonly loadCycles: number;
+    /** Every batch's compute span, summed. */
     readonly computeCycles: number;
+    /** Compute cycles hidden behind loading (another copy was computing while the port loaded). */
+    readonly overlapCycles: number;
   };
   readonly graph: SamGraph;
   readonly simSeconds: number;
@@ -221,7 +225,7 @@ export async function runTiled(req: TiledRequest): Promise<TiledResult> {
     tasks.forEach((t, i) => combine.add(footprints[i].golden.output, t.task.ranges));
     return {
       output: combine.result(), cycles: idealCycles, idealCycles, graph, simSeconds: 0, simCycles: 0,
-      tiling: { tileShape: tileShapeOut, tiles: tasks.length, copies: 1, loadCycles: 0, computeCycles: idealCycles },
+      tiling: { tileShape: tileShapeOut, tiles: tasks.length, copies: 1, loadCycles: 0, computeCycles: idealCycles, overlapCycles: 0 },
     };
   }
   const m = mapCopies(ir, graph, tasks[0]?.inputs ?? {}, layout, Math.min(req.maxCopies ?? Infinity, Math.max(1, tasks.length)));
@@ -233,8 +237,8 @@ export async function runTiled(req: TiledRequest): Promise<TiledResult> {
     combine.add(out, tasks[i].task.ranges);
   });
   return {
-    output: combine.result(), cycles: run.loadCycles + run.computeCycles, idealCycles, graph, simSeconds: run.simSeconds, simCycles: run.simCycles,
-    tiling: { tileShape: tileShapeOut, tiles: tasks.length, copies: m.copies, loadCycles: run.loadCycles, computeCycles: run.computeCycles },
+    output: combine.result(), cycles: run.cycles, idealCycles, graph, simSeconds: run.simSeconds, simCycles: run.simCycles,
+    tiling: { tileShape: tileShapeOut, tiles: tasks.length, copies: m.copies, loadCycles: run.loadCycles, computeCycles: run.computeCycles, overlapCycles: run.overlapCycles },
   };
 }
 

@@ -12,7 +12,7 @@ import { coreContext, primContext, primModules } from './core-context.ts';
 import { ADDRESS_INDEX_SHIFT, CLEAR_ADDRESS, type HardwareIR } from './ir.ts';
 import type { RNode } from './routing-graph.ts';
 import { renderTemplate } from './render.ts';
-import type { TileKind } from './tile-kind.ts';
+import { GROUP_FIELD, START_GROUPS, type TileKind } from './tile-kind.ts';
 
 interface Base {
   readonly archId: string;
@@ -42,6 +42,7 @@ export interface TileContext extends Base {
   readonly sbOuts: readonly { name: string; side: string; track: number; bypass: string }[];
   readonly cbs: readonly { name: string; port: number; msb: number; lsb: number }[];
   readonly coreFields: readonly string[];
+  readonly groupField: string; readonly groupWidth: number; readonly groupsM1: number; readonly groups: readonly { g: number }[];
   readonly addr: AddressContext;
   readonly memAwm1: number; readonly dwm1: number; readonly w: number; readonly wm1: number; readonly cfgWm1: number;
   readonly coreInm1: number; readonly coreInDwm1: number; readonly coreOutm1: number; readonly coreOutDwm1: number;
@@ -83,8 +84,15 @@ function tileContext(ir: HardwareIR, kind: TileKind, base: Base, hasMem: boolean
     coreInm1: ni - 1, coreInDwm1: ni * W - 1, coreOutm1: no - 1, coreOutDwm1: no * W - 1,
     fields, registers, muxes, sourceReady, sbOuts, cbs, addr: addressContext(),
     coreFields: kind.core.fields.map((f) => f.name),
+    ...groupContext(),
   };
 }
+
+/** The start groups (generator/tile-kind.ts START_GROUPS) as the tile and top templates use them. */
+const groupContext = () => ({
+  groupField: GROUP_FIELD, groupWidth: bitsFor(START_GROUPS), groupsM1: START_GROUPS - 1,
+  groups: Array.from({ length: START_GROUPS }, (_, g) => ({ g })),
+});
 
 export interface TopContext extends Base {
   readonly width: number; readonly height: number; readonly tracks: number; readonly topology: string;
@@ -102,6 +110,9 @@ export interface TopContext extends Base {
   readonly io: readonly { k: number }[];
   readonly memTiles: readonly { id: number; name: string }[];
   readonly doneList: string;
+  /** Per start group: the tiles' done_group bits it ANDs. */
+  readonly groupDone: readonly { g: number; list: string }[];
+  readonly groupsM1: number; readonly groupCount: number;
   /** Verilog literal of the array-clear address. */
   readonly clearAddress: string;
 }
@@ -153,6 +164,8 @@ function topContext(ir: HardwareIR, base: Base, hasMem: (kind: string) => boolea
     io: ir.graph.io.map((p) => ({ k: p.index })),
     memTiles: tiles.filter((t) => t.hasMem).map((t) => ({ id: t.id, name: t.name })),
     doneList: tiles.map((t) => `${t.name}_done`).join(', '),
+    groupDone: groupContext().groups.map(({ g }) => ({ g, list: tiles.map((t) => `${t.name}_done_group[${g}]`).join(', ') })),
+    groupsM1: START_GROUPS - 1, groupCount: START_GROUPS,
     clearAddress: `32'h${CLEAR_ADDRESS.toString(16).padStart(8, '0')}`,
   };
 }

@@ -12,6 +12,7 @@ import { ADDRESS_INDEX_SHIFT, configAddress, memAddress, type HardwareIR } from 
 import { renderTemplate } from './render.ts';
 import { AXI_RESP, ID_VALUE, bitsMask, regByName, wrapperMap, type WrapperMap } from './fpga-regs.ts';
 import type { FpgaDevice } from './fpga-devices.ts';
+import { START_GROUPS } from './tile-kind.ts';
 
 export const WRAPPER_MODULE = 'basalt_axil_top';
 export const WRAPPER_TB_MODULE = 'basalt_axil_tb';
@@ -78,7 +79,7 @@ export function wrapperContext(ir: HardwareIR) {
     wKnown: sub(m.known, 'aw_idx_q'), wWritable: sub(m.writable, 'aw_idx_q'),
     rKnown: sub(m.known, 'ar_idx_q'), rReadable: sub(m.readable, 'ar_idx_q'),
     dw: ir.spec.dataWidth, dwm1: ir.spec.dataWidth - 1, padBits: 32 - ir.spec.dataWidth, hasPad: ir.spec.dataWidth < 32,
-    wm1: W - 1, w: W, nio, niom1: nio - 1, ioDataMsb: nio * W - 1,
+    wm1: W - 1, w: W, nio, niom1: nio - 1, ioDataMsb: nio * W - 1, groupCount: START_GROUPS,
     io: ir.graph.io.map((p) => ({ k: p.index, ...slice(p.index, W) })),
     wordStep: hex32(2 ** ADDRESS_INDEX_SHIFT),
     cfgWait: ir.cfgReadLatency + 1, memWait: ir.memReadLatency + 1, waitBits: bitsFor(maxLatency + 2), waitm1: bitsFor(maxLatency + 2) - 1,

@@ -4,7 +4,7 @@ import { UserError } from '../base/errors.ts';
 import { ALU_OPS, type AluOp } from '../sam/prims/index.ts';
 
 /** Bumped whenever generated RTL changes for the same spec; part of the arch-id. */
-export const GENERATOR_VERSION = '0.7.0';
+export const GENERATOR_VERSION = '0.8.0';
 
 export const SB_TOPOLOGIES = ['disjoint', 'wilton', 'imran'] as const;
 

@@ -54,6 +54,15 @@ export interface TileKind {
  */
 export const BYPASSABLE_SIDES: readonly Side[] = ['E', 'S'];
 
+/**
+ * Start groups: every tile belongs to one (its `group` field); `start_group[g]` starts only the
+ * cores of group g and `group_done[g]` says when they are done. Two let the host load one copy of
+ * a kernel through the memory port while another copy computes (ping-pong), which is all one memory
+ * port can use.
+ */
+export const START_GROUPS = 2;
+export const GROUP_FIELD = 'group';
+
 export function buildTileKind(spec: ArchSpec, kind: TileKindName): TileKind {
   const T = spec.tracks;
   const core = coreDescription(spec, kind);
@@ -91,6 +100,8 @@ export function buildTileKind(spec: ArchSpec, kind: TileKindName): TileKind {
     decls.push({ name: m.selField, width: m.selWidth, doc: `${m.kind === 'sb' ? 'switch-box output' : 'connection box of core input'} ${m.name.slice(3)}: 0 = off, k = input k-1` });
   }
   for (const m of muxes) if (m.bypassField) decls.push({ name: m.bypassField, width: 1, doc: `1 = bypass the FIFO of ${m.name}` });
+  // Last, so every other field keeps its register and bits.
+  decls.push({ name: GROUP_FIELD, width: bitsFor(START_GROUPS), doc: `start group of the core (0..${START_GROUPS - 1}): start_group[k] starts the cores of group k` });
   const { fields, registers } = packFields(decls);
   return { kind, core, sources, muxes, fields, registers };
 }

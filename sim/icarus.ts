@@ -19,6 +19,7 @@ import { ADDRESS_INDEX_SHIFT, type HardwareIR } from '../generator/ir.ts';
 import { renderTemplate } from '../generator/render.ts';
 import { SIDES } from '../generator/topology.ts';
 import { type JobResult, type JobRunner, UnknownValueError } from './job.ts';
+import { START_GROUPS } from '../generator/tile-kind.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const cacheDir = () => process.env.BASALT_ICARUS_CACHE ?? join(ROOT, '.cache', 'icarus');
@@ -46,7 +47,7 @@ export function icarusSources(ir: HardwareIR): IcarusSources {
   ]);
   files.set(TB_FILE, renderTemplate('tb_icarus.v.hbs', {
     generatorVersion: ir.generatorVersion, archId: ir.archId, nio: ir.graph.io.length, io: ir.graph.io.map((p) => ({ k: p.index })), tileSignals,
-    w: ir.wordWidth, dw: ir.spec.dataWidth, memReadLatency: ir.memReadLatency, cfgReadLatency: ir.cfgReadLatency, addressIndexShift: ADDRESS_INDEX_SHIFT,
+    w: ir.wordWidth, dw: ir.spec.dataWidth, memReadLatency: ir.memReadLatency, cfgReadLatency: ir.cfgReadLatency, addressIndexShift: ADDRESS_INDEX_SHIFT, groupCount: START_GROUPS,
   }));
   return { name: ir.archId, files };
 }

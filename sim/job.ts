@@ -39,6 +39,10 @@ export class Job {
   memDump(addr: number, count: number): this { return this.add(`mem_dump ${hex(addr)} ${count}`); }
   bitstream(words: readonly BitstreamWord[]): this { for (const w of words) this.cfgWrite(w.address, w.data); return this; }
   start(): this { return this.add('start'); }
+  /** Starts the cores of the start groups in `mask` (bit g = group g; generator/tile-kind.ts START_GROUPS). */
+  startGroup(mask: number): this { return this.add(`start_group ${hex(mask)}`); }
+  /** Waits until group `group` is done, at most `maxCycles` after its start (Verilator driver only). */
+  runGroup(group: number, maxCycles: number): this { return this.add(`run_group ${group} ${maxCycles}`); }
   runStreams(maxCycles: number): this { return this.add(`run_streams ${maxCycles}`); }
   runDone(maxCycles: number): this { return this.add(`run_done ${maxCycles}`); }
   /** Ends the job here when the last run_done timed out (Verilator driver only). */
@@ -88,10 +92,15 @@ export interface JobResult {
   readonly streamRuns: { ok: boolean; cycles: number; sinks: Map<number, number[]>; protocol: string[] }[];
   /** One entry per run_done; the probes and samples of the debug model, when the job had any. */
   readonly doneRuns: { ok: boolean; cycles: number; probes: Map<number, ProbeResult>; samples: Map<string, number> }[];
+  /**
+   * One entry per run_group: ok flag, cycles the host waited for it, and the group's compute span
+   * (its start to its done, which may have come while the host was loading another group).
+   */
+  readonly groupRuns: { group: number; ok: boolean; waited: number; span: number }[];
   /** Every mem_dump in job order (memDumps keeps the last per address). */
   readonly dumpList: { addr: number; words: number[] }[];
   readonly cases: CaseRun[];
-  /** Cycles and wall time of the whole job, and of its run phases only (run_streams, run_done, run). */
+  /** Cycles and wall time of the whole job, and of its run phases only (run_streams, run_done, run_group's waits, run). */
   readonly cycles: number;
   readonly seconds: number;
   readonly runCycles: number;
@@ -121,7 +130,7 @@ export function parseResult(text: string, exitCode: number): JobResult {
   const r = {
     cfgReads: new Map<number, number>(), memReads: new Map<number, number>(), memDumps: new Map<number, number[]>(),
     memDumpUnknown: new Map<number, { firstCycle: number; indices: number[] }>(),
-    streamRuns: [] as JobResult['streamRuns'], doneRuns: [] as JobResult['doneRuns'], dumpList: [] as JobResult['dumpList'], cases: [] as CaseRun[],
+    streamRuns: [] as JobResult['streamRuns'], groupRuns: [] as JobResult['groupRuns'], doneRuns: [] as JobResult['doneRuns'], dumpList: [] as JobResult['dumpList'], cases: [] as CaseRun[],
     cycles: 0, seconds: 0, runCycles: 0, runSeconds: 0, exitCode,
   };
   // Violations come before the result line of their run or case; sink lines after it.
@@ -140,6 +149,7 @@ export function parseResult(text: string, exitCode: number): JobResult {
       case 'case': sinks = new Map(); r.cases.push({ id: Number(p[1]), ok: p[2] === 'ok', cycles: Number(p[3]), sinks, readbacks: [], protocol }); protocol = []; break;
       case 'sink': sinks?.set(Number(p[1]), words(p.slice(3))); break;
       case 'readback': r.cases[r.cases.length - 1]?.readbacks.push(words(p.slice(3))); break;
+      case 'group': r.groupRuns.push({ group: Number(p[1]), ok: p[2] === 'ok', waited: Number(p[3]), span: Number(p[4]) }); break;
       case 'done': r.doneRuns.push({ ok: p[1] === 'ok', cycles: Number(p[2]), probes: new Map(), samples: new Map() }); break;
       case 'probe': {
         const w = words(p.slice(8));

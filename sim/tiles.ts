@@ -1,15 +1,21 @@
 /**
- * Tile tasks of one mapped kernel in one simulator process, one model, one mapping: each batch
- * clears the array (FIFOs, config) and rewrites the bitstream (m.words: about a hundred words),
- * loads the memory images of up to `copies` tasks (one per copy of the kernel on the array; an
- * idle copy gets an empty task; only the words the SRAM does not hold already), restarts, runs
- * until `done`, and reads back what each task wrote (the golden run says how much). Memory-port
- * cycles and compute cycles are counted apart.
+ * Tile tasks of one mapped kernel in one simulator process, one model, one mapping, one bitstream
+ * (written once: every task runs under the same configuration). The copies of the kernel on the
+ * array alternate between the start groups (compiler/map-kernel.ts copyGroup), and the host keeps
+ * the one memory port busy: it loads the images of a group's next tasks (one per copy; an idle copy
+ * gets an empty task; only the words the SRAM does not hold already) and starts that group, then
+ * goes to the next group: waits for its done, reads back what its tasks wrote (the golden run says
+ * how much), loads its next tasks, starts it, and so on. While one group computes, the port loads
+ * another: load and compute overlap. A restart relies on done leaving every stream drained (the
+ * cores clear their own state on start); every task is checked against the golden model, so a
+ * leftover token would show as a wrong task, not a silent one. Memory-port cycles, compute spans
+ * and their overlap are counted apart.
  */
 import { CapacityError } from '../base/errors.ts';
-import { copyNodeId, imageFor, type MappedKernel } from '../compiler/map-kernel.ts';
+import { copyGroup, copyNodeId, imageFor, type MappedKernel } from '../compiler/map-kernel.ts';
 import type { Tensor } from '../formats/tensor.ts';
-import { CLEAR_ADDRESS, decodeAddress, memAddress, type HardwareIR } from '../generator/ir.ts';
+import { decodeAddress, memAddress, type HardwareIR } from '../generator/ir.ts';
+import { START_GROUPS } from '../generator/tile-kind.ts';
 import { primDef } from '../sam/prims/index.ts';
 import { outputArrays, type GraphRun } from '../golden/run-graph.ts';
 import { Job, runJob } from './job.ts';
@@ -25,8 +31,14 @@ export interface TileTask {
 export interface TileBatchRun {
   /** Each task's output, tile-local. */
   readonly outputs: Tensor[];
+  /** The whole job: loadCycles + computeCycles - overlapCycles. */
+  readonly cycles: number;
+  /** Cycles the host spent on the buses (bitstream, memory images, read-back). */
   readonly loadCycles: number;
+  /** Every batch's compute span (its start to its done), summed. */
   readonly computeCycles: number;
+  /** Compute cycles hidden behind loading (another group's batch was being loaded or read back). */
+  readonly overlapCycles: number;
   readonly simSeconds: number;
   readonly simCycles: number;
 }
@@ -47,51 +59,73 @@ export async function runTileBatches(
 ): Promise<TileBatchRun> {
   const job = new Job();
   const empty = Object.fromEntries(m.single.inputs.map((b) => [b.tensor, { shape: b.shape, coords: [], values: [] }]));
-  const batches: { task: number; copy: number; sizes: Map<string, Record<string, number>> }[][] = [];
   // The words the memory port wrote that the SRAM still holds: a word an image needs again (a seg
   // entry, an operand tile another task shares) is not written twice. Tiles whose primitives write
   // their SRAM while running are never trusted.
   const writers = new Set<number>();
   for (let c = 0; c < m.copies; c++) for (const n of m.single.nodes) if (primDef(n.prim).rtl?.sramA === 'write') writers.add(m.placement.get(copyNodeId(n.id, c))!);
   const held = new Map<number, number>();
-  for (let first = 0; first < tasks.length; first += m.copies) {
-    const batch: (typeof batches)[number] = [];
-    // Every batch starts from a cleared array (FIFOs, configuration), so nothing of the previous task remains.
-    if (first > 0) job.cfgWrite(CLEAR_ADDRESS, 0);
-    job.bitstream(m.words);
-    for (let c = 0; c < m.copies; c++) {
-      const t = first + c < tasks.length ? tasks[first + c] : undefined;
-      // What the previous task wrote stays: only the words the golden run says this task writes are
-      // read back, and the regions whose old contents would show (a dense output level's hidden
-      // zeros) are zeroed by the image itself (its writer reserves them as zeros).
-      for (const [a, w] of imageFor(m, t?.inputs ?? empty, c)) {
-        if (held.get(a) === w) continue;
-        job.memWrite(a, w);
-        if (!writers.has(decodeAddress(a).tile)) held.set(a, w);
-      }
-      if (t) batch.push({ task: first + c, copy: c, sizes: readSizes(m, t.golden) });
-    }
-    const ideal = Math.max(...batch.map((b) => tasks[b.task].golden.idealCycles));
-    job.start().runDone(defaultCycleLimit(ideal) * 2).stopIfTimeout();
-    for (const b of batch) {
-      for (const [node, arrays] of b.sizes) {
-        const w = m.written.get(copyNodeId(node, b.copy))!;
+  const groups = Array.from({ length: START_GROUPS }, (_, g) => ({ g, copies: Array.from({ length: m.copies }, (_, c) => c).filter((c) => copyGroup(c) === g) }))
+    .filter((x) => x.copies.length > 0);
+  // Batches in the order the job waits for them (its run_group lines and dumps come in that order).
+  const drained: Batch[] = [];
+  const pending = new Map<number, Batch>();
+  const drain = (b: Batch) => {
+    const ideal = Math.max(...b.items.map((x) => tasks[x.task].golden.idealCycles));
+    job.runGroup(b.group, defaultCycleLimit(ideal) * 2).stopIfTimeout();
+    for (const x of b.items) {
+      for (const [node, arrays] of x.sizes) {
+        const w = m.written.get(copyNodeId(node, x.copy))!;
         for (const [a, n] of Object.entries(arrays)) job.memDump(memAddress(w.tile, w.arrays[a].base), Math.max(1, n));
       }
     }
-    batches.push(batch);
+    drained.push(b);
+  };
+  job.bitstream(m.words);
+  // With two groups, smallest first: consecutive tasks are then alike, so the next one's load (which
+  // grows with its size, as its compute does) covers the compute of the one before it; in grid order
+  // a large task's compute would wait behind a small task's short load. With one group nothing
+  // overlaps, and grid order keeps more operand words held from one task to the next.
+  const order = tasks.map((_, i) => i);
+  if (groups.length > 1) order.sort((a, b) => tasks[a].golden.idealCycles - tasks[b].golden.idealCycles || a - b);
+  let next = 0;
+  while (next < tasks.length || pending.size > 0) {
+    for (const { g, copies } of groups) {
+      const prev = pending.get(g);
+      if (prev) {
+        drain(prev);
+        pending.delete(g);
+      }
+      if (next >= tasks.length) continue;
+      const items: Batch['items'] = [];
+      for (const c of copies) {
+        const t = next < tasks.length ? tasks[order[next]] : undefined;
+        // What the previous task wrote stays: only the words the golden run says this task writes are
+        // read back, and the regions whose old contents would show (a dense output level's hidden
+        // zeros) are zeroed by the image itself (its writer reserves them as zeros).
+        for (const [a, w] of imageFor(m, t?.inputs ?? empty, c)) {
+          if (held.get(a) === w) continue;
+          job.memWrite(a, w);
+          if (!writers.has(decodeAddress(a).tile)) held.set(a, w);
+        }
+        if (t) items.push({ task: order[next++], copy: c, sizes: readSizes(m, t.golden) });
+      }
+      job.startGroup(1 << g);
+      pending.set(g, { group: g, items });
+    }
   }
+  const doneAfter = drained.reduce<number[]>((acc, b) => [...acc, (acc.at(-1) ?? 0) + b.items.length], []);
   const model = await buildModel(ir, { log: opts.log });
-  const res = await runJob(model.exe, job, { onProgress: (n) => opts.progress?.(Math.min(tasks.length, n * m.copies), tasks.length) });
+  const res = await runJob(model.exe, job, { onProgress: (n) => opts.progress?.(doneAfter[Math.min(n, doneAfter.length) - 1] ?? 0, tasks.length) });
   const outputs: Tensor[] = [];
   let dump = 0;
-  batches.forEach((batch, i) => {
-    const done = res.doneRuns[i];
-    if (!done?.ok) {
-      throw new CapacityError(`tile batch ${i} (tasks ${batch.map((b) => b.task).join(', ')}) did not finish within ${done?.cycles ?? 0} cycles; ` +
+  drained.forEach((batch, i) => {
+    const run = res.groupRuns[i];
+    if (!run?.ok) {
+      throw new CapacityError(`tile batch ${i} (tasks ${batch.items.map((b) => b.task).join(', ')}) did not finish within ${run?.span ?? 0} cycles; ` +
         'the run stopped there (a deadlock or a cycle limit: run that task\'s inputs whole with --max-cycles for the stall report)');
     }
-    for (const b of batch) {
+    for (const b of batch.items) {
       const dumps = new Map<number, number[]>();
       for (const [, arrays] of b.sizes) for (const _ of Object.keys(arrays)) {
         const d = res.dumpList[dump++];
@@ -100,6 +134,15 @@ export async function runTileBatches(
       outputs[b.task] = readOutput(ir, m, dumps, b.copy);
     }
   });
-  const computeCycles = res.doneRuns.reduce((a, d) => a + d.cycles, 0);
-  return { outputs, loadCycles: res.cycles - res.runCycles, computeCycles, simSeconds: res.runSeconds, simCycles: res.runCycles };
+  const waited = res.groupRuns.reduce((a, r) => a + r.waited, 0);
+  const computeCycles = res.groupRuns.reduce((a, r) => a + r.span, 0);
+  return {
+    outputs, cycles: res.cycles, loadCycles: res.cycles - waited, computeCycles, overlapCycles: computeCycles - waited,
+    simSeconds: res.runSeconds, simCycles: res.runCycles,
+  };
+}
+
+interface Batch {
+  readonly group: number;
+  readonly items: { task: number; copy: number; sizes: Map<string, Record<string, number>> }[];
 }

@@ -14,6 +14,7 @@ import { ADDRESS_INDEX_SHIFT, type HardwareIR } from '../generator/ir.ts';
 import { renderVerilog } from '../generator/emit.ts';
 import { renderTemplate } from '../generator/render.ts';
 import { debugVerilatorConfig } from '../generator/debug-signals.ts';
+import { START_GROUPS } from '../generator/tile-kind.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const cacheDir = () => process.env.BASALT_CACHE ?? join(ROOT, '.cache', 'verilator');
@@ -67,7 +68,7 @@ function renderDriver(ir: HardwareIR, v: ModelVariant = {}): string {
   return renderTemplate('tb_main.cpp.hbs', {
     generatorVersion: ir.generatorVersion, archId: ir.archId, addressIndexShift: ADDRESS_INDEX_SHIFT, nio: ir.graph.io.length,
     io: ir.graph.io.map((p) => ({ k: p.index })), memReadLatency: ir.memReadLatency, cfgReadLatency: ir.cfgReadLatency,
-    debug: v.debug === true, traceFormat: v.trace ?? false, traceClass: v.trace === 'fst' ? 'Fst' : 'Vcd',
+    debug: v.debug === true, traceFormat: v.trace ?? false, traceClass: v.trace === 'fst' ? 'Fst' : 'Vcd', groupCount: START_GROUPS,
   });
 }
 

@@ -23,6 +23,7 @@ import { fileOf, submodules, synthesisUnits } from './verilog-deps.ts';
 import type { UnitStats } from './unit-stats.ts';
 import { SynthError } from './errors.ts';
 import type { SynthTarget } from './targets.ts';
+import { GROUP_FIELD } from '../generator/tile-kind.ts';
 
 export const TOP_MODULE = 'basalt_top';
 export const FIFO_MODULE = 'basalt_fifo';
@@ -101,7 +102,8 @@ export interface SynthArrayOptions {
 /** Routing and core fields of a tile kind, checked to cover every config field. */
 export function configSplitOf(kind: TileKind): ConfigSplit {
   const routingFields = kind.muxes.flatMap((m) => (m.bypassField ? [m.selField, m.bypassField] : [m.selField]));
-  const coreFields = kind.core.fields.map((f) => f.name);
+  // The start group picks when the core starts: it belongs to the core's config.
+  const coreFields = [...kind.core.fields.map((f) => f.name), GROUP_FIELD];
   const known = new Set([...routingFields, ...coreFields]);
   const other = kind.fields.filter((f) => !known.has(f.name)).map((f) => f.name);
   if (other.length) throw new SynthError(`${tileModule(kind.kind)}: config field(s) ${other.join(', ')} are neither routing nor core fields`);

@@ -123,6 +123,6 @@ describe('basalt run --trace', () => {
     // Public in the fast model: only the tiles' inputs (so all instances share one copy of code), no internal signal.
     const pub = readFileSync(join(fast.dir, 'src', 'control.vlt'), 'utf8').split('\n').filter((l) => /public/.test(l));
     expect(pub.length).toBeGreaterThan(0);
-    for (const l of pub) expect(l).toMatch(/^public_flat_rd -module "basalt_(pe|mem)_tile" -var "(in_[NESW]\d+_(data|valid)|out_[NESW]\d+_ready|cfg_(we|re|reg|wdata)|mem_(we|re|addr|wdata)|start|halt|clear)"$/);
+    for (const l of pub) expect(l).toMatch(/^public_flat_rd -module "basalt_(pe|mem)_tile" -var "(in_[NESW]\d+_(data|valid)|out_[NESW]\d+_ready|cfg_(we|re|reg|wdata)|mem_(we|re|addr|wdata)|start|start_group|halt|clear)"$/);
   });
 });

@@ -76,7 +76,7 @@ export function registerDemo(program: Command): void {
         }
         const { report } = await executeRun({ spec, expr: k.expr, format: k.format, ...('order' in k ? { order: k.order } : {}), input, values: ('values' in k ? k.values : undefined) ?? 'seed:1', simulator: 'verilator', log: (s) => say(`build  ${s}`) });
         const t = 'tiling' in report ? report.tiling : undefined;
-        const tiled = t ? `, ${t.tiles} tile tasks on ${t.copies} cop${t.copies === 1 ? 'y' : 'ies'} (${t.loadCycles} load + ${t.computeCycles} compute)` : '';
+        const tiled = t ? `, ${t.tiles} tile tasks on ${t.copies} cop${t.copies === 1 ? 'y' : 'ies'} (${t.loadCycles} load + ${t.computeCycles} compute, ${t.overlapCycles} overlapped)` : '';
         say(`kernel ${k.title}: ${report.cycles} cycles (ideal ${report.idealCycles})${tiled}, ${report.tiles.pe} PE + ${report.tiles.mem} MEM tiles, output nnz ${report.nnz}, ${report.match ? 'matches the reference exactly' : `MISMATCH: ${report.diff}`}`);
         kernels.push({ title: k.title, mode: report.mode, match: report.match, cycles: report.cycles, idealCycles: report.idealCycles, nnz: report.nnz, ...(t ? { tiling: t } : {}) });
       }
