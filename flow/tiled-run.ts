@@ -41,9 +41,9 @@ export interface TiledResult {
     readonly copies: number;
     /** Cycles on the buses: bitstream, memory images, read-back. */
     readonly loadCycles: number;
-    /** Every batch's compute span, summed. */
+    /** Cycles in which some copy was computing. */
     readonly computeCycles: number;
-    /** Compute cycles hidden behind loading (another copy was computing while the port loaded). */
+    /** Of those, the cycles the buses were busy too (loading or reading back another copy). */
     readonly overlapCycles: number;
   };
   readonly graph: SamGraph;

@@ -61,6 +61,8 @@ export const BYPASSABLE_SIDES: readonly Side[] = ['E', 'S'];
  * port can use.
  */
 export const START_GROUPS = 2;
+// start_group[f_group] must index inside start_group for every value of the field.
+if ((START_GROUPS & (START_GROUPS - 1)) !== 0) throw new Error('START_GROUPS must be a power of two');
 export const GROUP_FIELD = 'group';
 
 export function buildTileKind(spec: ArchSpec, kind: TileKindName): TileKind {

@@ -97,6 +97,8 @@ export interface JobResult {
    * (its start to its done, which may have come while the host was loading another group).
    */
   readonly groupRuns: { group: number; ok: boolean; waited: number; span: number }[];
+  /** Cycles in which at least one started group was computing (0 without start_group). */
+  readonly groupBusyCycles: number;
   /** Every mem_dump in job order (memDumps keeps the last per address). */
   readonly dumpList: { addr: number; words: number[] }[];
   readonly cases: CaseRun[];
@@ -131,7 +133,7 @@ export function parseResult(text: string, exitCode: number): JobResult {
     cfgReads: new Map<number, number>(), memReads: new Map<number, number>(), memDumps: new Map<number, number[]>(),
     memDumpUnknown: new Map<number, { firstCycle: number; indices: number[] }>(),
     streamRuns: [] as JobResult['streamRuns'], groupRuns: [] as JobResult['groupRuns'], doneRuns: [] as JobResult['doneRuns'], dumpList: [] as JobResult['dumpList'], cases: [] as CaseRun[],
-    cycles: 0, seconds: 0, runCycles: 0, runSeconds: 0, exitCode,
+    cycles: 0, seconds: 0, runCycles: 0, runSeconds: 0, groupBusyCycles: 0, exitCode,
   };
   // Violations come before the result line of their run or case; sink lines after it.
   let protocol: string[] = [];
@@ -149,6 +151,7 @@ export function parseResult(text: string, exitCode: number): JobResult {
       case 'case': sinks = new Map(); r.cases.push({ id: Number(p[1]), ok: p[2] === 'ok', cycles: Number(p[3]), sinks, readbacks: [], protocol }); protocol = []; break;
       case 'sink': sinks?.set(Number(p[1]), words(p.slice(3))); break;
       case 'readback': r.cases[r.cases.length - 1]?.readbacks.push(words(p.slice(3))); break;
+      case 'groups_busy': r.groupBusyCycles = Number(p[1]); break;
       case 'group': r.groupRuns.push({ group: Number(p[1]), ok: p[2] === 'ok', waited: Number(p[3]), span: Number(p[4]) }); break;
       case 'done': r.doneRuns.push({ ok: p[1] === 'ok', cycles: Number(p[2]), probes: new Map(), samples: new Map() }); break;
       case 'probe': {

@@ -35,9 +35,9 @@ export interface TileBatchRun {
   readonly cycles: number;
   /** Cycles the host spent on the buses (bitstream, memory images, read-back). */
   readonly loadCycles: number;
-  /** Every batch's compute span (its start to its done), summed. */
+  /** Cycles in which some copy was computing. */
   readonly computeCycles: number;
-  /** Compute cycles hidden behind loading (another group's batch was being loaded or read back). */
+  /** Of those, the cycles the host was busy on the buses meanwhile (loading or reading back another copy): hidden behind loading. */
   readonly overlapCycles: number;
   readonly simSeconds: number;
   readonly simCycles: number;
@@ -122,7 +122,8 @@ export async function runTileBatches(
   drained.forEach((batch, i) => {
     const run = res.groupRuns[i];
     if (!run?.ok) {
-      throw new CapacityError(`tile batch ${i} (tasks ${batch.items.map((b) => b.task).join(', ')}) did not finish within ${run?.span ?? 0} cycles; ` +
+      const what = run ? `did not finish within ${run.span} cycles` : 'got no result (the simulator stopped before it)';
+      throw new CapacityError(`tile batch ${i} (tasks ${batch.items.map((b) => b.task).join(', ')}) ${what}; ` +
         'the run stopped there (a deadlock or a cycle limit: run that task\'s inputs whole with --max-cycles for the stall report)');
     }
     for (const b of batch.items) {
@@ -134,11 +135,13 @@ export async function runTileBatches(
       outputs[b.task] = readOutput(ir, m, dumps, b.copy);
     }
   });
+  // Every cycle the host waited, some group computed; the rest of the array's computing overlapped
+  // the host's bus work.
   const waited = res.groupRuns.reduce((a, r) => a + r.waited, 0);
-  const computeCycles = res.groupRuns.reduce((a, r) => a + r.span, 0);
   return {
-    outputs, cycles: res.cycles, loadCycles: res.cycles - waited, computeCycles, overlapCycles: computeCycles - waited,
-    simSeconds: res.runSeconds, simCycles: res.runCycles,
+    outputs, cycles: res.cycles, loadCycles: res.cycles - waited, computeCycles: res.groupBusyCycles, overlapCycles: res.groupBusyCycles - waited,
+    // The whole job is simulation (loading is simulated cycles too): its speed, not the waits' alone.
+    simSeconds: res.seconds, simCycles: res.cycles,
   };
 }
 

@@ -20,7 +20,9 @@ describe('basalt demo', () => {
     // The third needs tiling: more than one task, cycles = memory loading + compute.
     const tiled = j.kernels[2];
     expect(tiled.tiling.tiles).toBeGreaterThan(1);
-    expect(tiled.cycles).toBe(tiled.tiling.loadCycles + tiled.tiling.computeCycles - tiled.tiling.overlapCycles);
+    // The bus and the array work at once: the total is at least either and at most their sum.
+    expect(tiled.cycles).toBeGreaterThanOrEqual(Math.max(tiled.tiling.loadCycles, tiled.tiling.computeCycles));
+    expect(tiled.cycles).toBeLessThanOrEqual(tiled.tiling.loadCycles + tiled.tiling.computeCycles);
     for (const k of j.kernels) {
       expect(k.match).toBe(true);
       expect(k.nnz).toBeGreaterThan(0);

@@ -78,12 +78,17 @@ describe('start groups', () => {
     for (const [a, w] of imageFor(m, { b: b[2] }, 0)) job.memWrite(a, w);
     job.startGroup(1).runGroup(0, 5000); // run 3
     const out2 = dumpOutput(job, m, 0);
+    // The global start starts both groups; group 0's done of run 3 must not stand for this run either.
+    job.start().runGroup(0, 5000).runGroup(1, 5000); // runs 4, 5
     const res = await runJob((await buildModel(ir)).exe, job);
-    expect(res.groupRuns.map((r) => r.ok)).toEqual([true, false, true, true]);
-    expect(res.groupRuns[0].span).toBeGreaterThan(60);
-    // The restart's done is its own: it took as long as a run of its 90 entries, not zero cycles.
-    expect(res.groupRuns[3].span).toBeGreaterThan(90);
-    expect(res.groupRuns[3].waited).toBeGreaterThan(90);
+    expect(res.groupRuns.map((r) => r.ok)).toEqual([true, false, true, true, true, true]);
+    expect(res.groupRuns[1]).toMatchObject({ waited: 0, span: 0 });
+    // Polled right after its start, a group's wait is its whole span: its done came from this run
+    // (as long as a run of its 60 or 90 entries), not from the one before.
+    for (const [run, entries] of [[0, 60], [3, 90], [4, 90]]) {
+      expect(res.groupRuns[run].span).toBeGreaterThan(entries);
+      expect(res.groupRuns[run].waited).toBe(res.groupRuns[run].span);
+    }
     const dumps = res.dumpList;
     const per = dumps.length / 3;
     expect(tensorDiff(out0(dumps.slice(0, per)), golden[0])).toBeNull();
@@ -103,13 +108,17 @@ describe('tile batches on two groups (tiny array)', () => {
     const one = await runTiled({ spec: ir.spec, kernel: big, inputs, simulator: 'verilator', maxCopies: 1 });
     for (const r of [two, one]) {
       expect(tensorDiff(r.output, reference)).toBeNull();
-      expect(r.cycles).toBe(r.tiling.loadCycles + r.tiling.computeCycles - r.tiling.overlapCycles);
+      // The bus and the array work at once: the total is at least either and at most their sum.
+      expect(r.cycles).toBeGreaterThanOrEqual(Math.max(r.tiling.loadCycles, r.tiling.computeCycles));
+      expect(r.cycles).toBeLessThanOrEqual(r.tiling.loadCycles + r.tiling.computeCycles);
       expect(r.tiling.tiles).toBeGreaterThan(4);
     }
     expect(two.tiling.copies).toBe(2);
     expect(one.tiling.overlapCycles).toBe(0);
-    // Most of the compute hides behind the other copy's loading.
+    expect(one.cycles).toBe(one.tiling.loadCycles + one.tiling.computeCycles);
+    // Most of the compute hides behind the other copy's loading: more than two copies computing side
+    // by side without overlap would give (half the compute, on top of the same loading).
     expect(two.tiling.overlapCycles).toBeGreaterThan(two.tiling.computeCycles / 2);
-    expect(two.cycles).toBeLessThan(one.cycles);
+    expect(two.cycles).toBeLessThan(one.tiling.loadCycles + one.tiling.computeCycles / 4);
   });
 });

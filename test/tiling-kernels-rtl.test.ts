@@ -44,7 +44,9 @@ describe('every kernel tiled on the default array (RTL)', () => {
     expect(r.tiling.tiles).toBeGreaterThan(1);
     const reference = evaluate(kernel.assignment, inputs, { dataWidth: ir.spec.dataWidth, outputShape: kernel.output.shape });
     expect(tensorDiff(r.output, reference)).toBeNull();
-    expect(r.cycles).toBe(r.tiling.loadCycles + r.tiling.computeCycles - r.tiling.overlapCycles);
+    // The bus and the array work at once: the total is at least either and at most their sum.
+    expect(r.cycles).toBeGreaterThanOrEqual(Math.max(r.tiling.loadCycles, r.tiling.computeCycles));
+    expect(r.cycles).toBeLessThanOrEqual(r.tiling.loadCycles + r.tiling.computeCycles);
     expect(r.tiling.computeCycles).toBeGreaterThanOrEqual(Math.ceil(r.idealCycles / r.tiling.copies));
   });
 });

@@ -56,7 +56,9 @@ describe('tiled kernels on the RTL (tiny array)', () => {
     expect(r.tiling.tiles).toBeGreaterThan(2);
     const reference = evaluate(kernel.assignment, inputs, { dataWidth: 16, outputShape: kernel.output.shape });
     expect(tensorDiff(r.output, reference)).toBeNull();
-    expect(r.cycles).toBe(r.tiling.loadCycles + r.tiling.computeCycles - r.tiling.overlapCycles);
+    // The bus and the array work at once: the total is at least either and at most their sum.
+    expect(r.cycles).toBeGreaterThanOrEqual(Math.max(r.tiling.loadCycles, r.tiling.computeCycles));
+    expect(r.cycles).toBeLessThanOrEqual(r.tiling.loadCycles + r.tiling.computeCycles);
   });
 
   const vec = (n: number, at: readonly number[], seed: number): Tensor => {
