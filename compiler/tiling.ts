@@ -170,6 +170,24 @@ export function gridTasks(k: Kernel, plan: TilePlan): Task[] {
   return tasks.map((ranges) => ({ ranges }));
 }
 
+/**
+ * Tasks in the order that reloads the least: a variable whose tiles change more input words
+ * (the mean tile size of every input it indexes) varies more slowly. Consecutive tasks then share the
+ * large operand tiles (MTTKRP's dense C and D rows, SpMV's c), which the memory images keep in SRAM.
+ */
+export function reuseOrder(tasks: readonly TaskInputs[], plan: TilePlan): TaskInputs[] {
+  const words = new Map<string, number>();
+  for (const t of tasks) for (const [name, x] of Object.entries(t.inputs)) words.set(name, (words.get(name) ?? 0) + x.values.length / tasks.length);
+  const vars = [...new Set([...plan.vars.values()].flat())];
+  const cost = (v: string) => [...plan.vars].reduce((a, [name, vs]) => a + (vs.includes(v) ? (words.get(name) ?? 0) : 0), 0);
+  const slowFirst = vars.map((v, i) => ({ v, i, c: cost(v) })).sort((a, b) => b.c - a.c || a.i - b.i).map((x) => x.v);
+  const lo = (t: TaskInputs, v: string) => t.task.ranges[v]?.lo ?? 0;
+  return [...tasks].sort((a, b) => {
+    for (const v of slowFirst) if (lo(a, v) !== lo(b, v)) return lo(a, v) - lo(b, v);
+    return 0;
+  });
+}
+
 /** The two halves of a task along `v`. */
 export function splitTask(task: Task, v: string): [Task, Task] {
   const r = task.ranges[v];

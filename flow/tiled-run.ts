@@ -8,7 +8,7 @@ import { CapacityError } from '../base/errors.ts';
 import { checkOutputFits, lowerForHardware, mapKernel, preloadSizes, type Layout, type MappedKernel } from '../compiler/map-kernel.ts';
 import { resolveKernel, type Kernel } from '../compiler/resolve.ts';
 import { buildSamGraph } from '../compiler/sam-graph.ts';
-import { Combiner, gridTasks, outsideSums, splitTask, taskInputs, tensorVars, tileShape, type TaskInputs, type TilePlan } from '../compiler/tiling.ts';
+import { Combiner, gridTasks, outsideSums, reuseOrder, splitTask, taskInputs, tensorVars, tileShape, type TaskInputs, type TilePlan } from '../compiler/tiling.ts';
 import type { LevelKind } from '../formats/fibertree.ts';
 import { tensorDiff, type Tensor } from '../formats/tensor.ts';
 import { buildIR, type HardwareIR } from '../generator/ir.ts';
@@ -215,7 +215,11 @@ const sum = (r: Record<string, number> | undefined) => Object.values(r ?? {}).re
 /** Runs the kernel tile by tile; the combined result and the figures. */
 export async function runTiled(req: TiledRequest): Promise<TiledResult> {
   const ir = buildIR(req.spec);
-  const { plan, graph, tasks, layout, footprints } = planTiles(ir, req);
+  const planned = planTiles(ir, req);
+  const { plan, graph, layout } = planned;
+  const tasks = reuseOrder(planned.tasks, plan);
+  const footOf = new Map(planned.tasks.map((t, i) => [t, planned.footprints[i]]));
+  const footprints = tasks.map((t) => footOf.get(t)!);
   const k = req.kernel;
   const outVars = k.output.access.indices;
   const combine = new Combiner(k.output.shape, outVars, ir.spec.dataWidth);

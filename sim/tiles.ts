@@ -64,55 +64,95 @@ export async function runTileBatches(
   // their SRAM while running are never trusted.
   const writers = new Set<number>();
   for (let c = 0; c < m.copies; c++) for (const n of m.single.nodes) if (primDef(n.prim).rtl?.sramA === 'write') writers.add(m.placement.get(copyNodeId(n.id, c))!);
-  const held = new Map<number, number>();
   const groups = Array.from({ length: START_GROUPS }, (_, g) => ({ g, copies: Array.from({ length: m.copies }, (_, c) => c).filter((c) => copyGroup(c) === g) }))
     .filter((x) => x.copies.length > 0);
+  const image = (i: number | undefined, c: number) => imageFor(m, i === undefined ? empty : tasks[i].inputs, c);
+  // Two task orders, each dealt round-robin to the copies: the caller's (neighbours share operand
+  // tiles: flow/tiled-run.ts orders them so, and a copy's next task then finds much of its image in
+  // its SRAM still) and smallest first (the tasks of a round are alike, so a load covers about the
+  // compute it overlaps). The one the timing model below says is faster runs.
+  const given = tasks.map((_, i) => i);
+  const smallest = [...given].sort((x, y) => tasks[x].golden.idealCycles - tasks[y].golden.idealCycles || x - y);
+  const order = estimate(given) <= estimate(smallest) ? given : smallest;
+
   // Batches in the order the job waits for them (its run_group lines and dumps come in that order).
   const drained: Batch[] = [];
-  const pending = new Map<number, Batch>();
-  const drain = (b: Batch) => {
-    const ideal = Math.max(...b.items.map((x) => tasks[x.task].golden.idealCycles));
-    job.runGroup(b.group, defaultCycleLimit(ideal) * 2).stopIfTimeout();
-    for (const x of b.items) {
-      for (const [node, arrays] of x.sizes) {
-        const w = m.written.get(copyNodeId(node, x.copy))!;
-        for (const [a, n] of Object.entries(arrays)) job.memDump(memAddress(w.tile, w.arrays[a].base), Math.max(1, n));
-      }
-    }
-    drained.push(b);
-  };
+  const held = new Map<number, number>();
   job.bitstream(m.words);
-  // With two groups, smallest first: consecutive tasks are then alike, so the next one's load (which
-  // grows with its size, as its compute does) covers the compute of the one before it; in grid order
-  // a large task's compute would wait behind a small task's short load. With one group nothing
-  // overlaps, and grid order keeps more operand words held from one task to the next.
-  const order = tasks.map((_, i) => i);
-  if (groups.length > 1) order.sort((a, b) => tasks[a].golden.idealCycles - tasks[b].golden.idealCycles || a - b);
-  let next = 0;
-  while (next < tasks.length || pending.size > 0) {
-    for (const { g, copies } of groups) {
-      const prev = pending.get(g);
-      if (prev) {
-        drain(prev);
-        pending.delete(g);
+  rounds(order, {
+    load: (i, c) => {
+      for (const [a, w] of image(i, c)) {
+        if (held.get(a) === w) continue;
+        job.memWrite(a, w);
+        if (!writers.has(decodeAddress(a).tile)) held.set(a, w);
       }
-      if (next >= tasks.length) continue;
-      const items: Batch['items'] = [];
-      for (const c of copies) {
-        const t = next < tasks.length ? tasks[order[next]] : undefined;
-        // What the previous task wrote stays: only the words the golden run says this task writes are
-        // read back, and the regions whose old contents would show (a dense output level's hidden
-        // zeros) are zeroed by the image itself (its writer reserves them as zeros).
-        for (const [a, w] of imageFor(m, t?.inputs ?? empty, c)) {
-          if (held.get(a) === w) continue;
-          job.memWrite(a, w);
-          if (!writers.has(decodeAddress(a).tile)) held.set(a, w);
+    },
+    start: (b) => { job.startGroup(1 << b.group); },
+    drain: (b) => {
+      const ideal = Math.max(...b.items.map((x) => tasks[x.task].golden.idealCycles));
+      job.runGroup(b.group, defaultCycleLimit(ideal) * 2).stopIfTimeout();
+      for (const x of b.items) {
+        for (const [node, arrays] of x.sizes) {
+          const w = m.written.get(copyNodeId(node, x.copy))!;
+          for (const [a, n] of Object.entries(arrays)) job.memDump(memAddress(w.tile, w.arrays[a].base), Math.max(1, n));
         }
-        if (t) items.push({ task: order[next++], copy: c, sizes: readSizes(m, t.golden) });
       }
-      job.startGroup(1 << g);
-      pending.set(g, { group: g, items });
+      drained.push(b);
+    },
+  });
+
+  /**
+   * The ping-pong over the groups: for each group in turn, wait for its running batch and read it
+   * back, then load its copies' next tasks (an idle copy gets an empty task) and start it.
+   */
+  function rounds(ord: readonly number[], at: { load: (task: number | undefined, copy: number) => void; start: (b: Batch) => void; drain: (b: Batch) => void }): void {
+    const queues: number[][] = Array.from({ length: m.copies }, () => []);
+    ord.forEach((i, n) => queues[n % m.copies].push(i));
+    const pending = new Map<number, Batch>();
+    while (queues.some((q) => q.length > 0) || pending.size > 0) {
+      for (const { g, copies } of groups) {
+        const prev = pending.get(g);
+        if (prev) {
+          at.drain(prev);
+          pending.delete(g);
+        }
+        if (!copies.some((c) => queues[c].length > 0)) continue;
+        const items: Batch['items'] = [];
+        for (const c of copies) {
+          const i = queues[c].shift();
+          // What the previous task wrote stays: only the words the golden run says this task writes are
+          // read back, and the regions whose old contents would show (a dense output level's hidden
+          // zeros) are zeroed by the image itself (its writer reserves them as zeros).
+          at.load(i, c);
+          if (i !== undefined) items.push({ task: i, copy: c, sizes: readSizes(m, tasks[i].golden) });
+        }
+        const b = { group: g, items };
+        at.start(b);
+        pending.set(g, b);
+      }
     }
+  }
+
+  /** Cycles of an order by a model: a bus word per cycle (the held words skipped), compute = the golden bound x 1.5. */
+  function estimate(ord: readonly number[]): number {
+    const heldHere = new Map<number, number>();
+    let host = 0;
+    const doneAt = new Map<number, number>();
+    rounds(ord, {
+      load: (i, c) => {
+        for (const [a, w] of image(i, c)) {
+          if (heldHere.get(a) === w) continue;
+          host++;
+          if (!writers.has(decodeAddress(a).tile)) heldHere.set(a, w);
+        }
+      },
+      start: (b) => { doneAt.set(b.group, host + 1.5 * Math.max(0, ...b.items.map((x) => tasks[x.task].golden.idealCycles))); },
+      drain: (b) => {
+        host = Math.max(host, doneAt.get(b.group) ?? 0);
+        for (const x of b.items) for (const [, arrays] of x.sizes) for (const n of Object.values(arrays)) host += Math.max(1, n) + 3;
+      },
+    });
+    return host;
   }
   const doneAfter = drained.reduce<number[]>((acc, b) => [...acc, (acc.at(-1) ?? 0) + b.items.length], []);
   const model = await buildModel(ir, { log: opts.log });

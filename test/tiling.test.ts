@@ -6,7 +6,7 @@
  * tiles, affine terms added once, accumulators and dense outputs included).
  */
 import { describe, expect, it } from 'vitest';
-import { Combiner, sliceTensor } from '../compiler/tiling.ts';
+import { Combiner, reuseOrder, sliceTensor, type TaskInputs } from '../compiler/tiling.ts';
 import { buildSamGraph } from '../compiler/sam-graph.ts';
 import { mapKernel } from '../compiler/map-kernel.ts';
 import { CapacityError } from '../base/errors.ts';
@@ -21,6 +21,16 @@ const small = presetIR('default', { memDepth: 64, accWidth: 64 });
 
 describe('slicing and combining', () => {
   const t: Tensor = { shape: [6, 5], coords: [[0, 1], [2, 4], [3, 0], [5, 3]], values: [1, 2, 3, 4] };
+
+  it('tasks are ordered so that the variable indexing the largest operand tiles changes slowest', () => {
+    // C(j,k) is a dense 4 x 8 tile in every task, B(i,k) a few entries: k should change slowest, i fastest.
+    const tile = (n: number): Tensor => ({ shape: [n], coords: Array.from({ length: n }, (_, x) => [x]), values: Array.from({ length: n }, () => 1) });
+    const tasks: TaskInputs[] = [];
+    for (const i of [0, 8]) for (const k of [0, 8, 16]) tasks.push({ task: { ranges: { i: { lo: i, len: 8 }, k: { lo: k, len: 8 } } }, inputs: { B: tile(2), C: tile(32) } });
+    const plan = { tile: { i: 8, k: 8, j: 4 }, vars: new Map([['B', ['i', 'k']], ['C', ['j', 'k']]]), outside: new Map() };
+    const order = reuseOrder(tasks, plan).map((t) => `${t.task.ranges.k.lo}/${t.task.ranges.i.lo}`);
+    expect(order).toEqual(['0/0', '0/8', '8/0', '8/8', '16/0', '16/8']);
+  });
 
   it('a slice keeps the coordinates in range, shifted to the tile origin', () => {
     const s = sliceTensor(t, ['i', 'j'], { i: { lo: 2, len: 3 }, j: { lo: 0, len: 4 } }, [3, 4]);
