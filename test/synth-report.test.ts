@@ -9,7 +9,7 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { presetIR } from './helpers/arch.ts';
-import { CORE_PARTS, INTERCONNECT_PARTS, TILE_PARTS, synthArray, type ArrayReport } from '../synth/array.ts';
+import { CORE_PARTS, INTERCONNECT_PARTS, TILE_PARTS, configSplitOf, synthArray, type ArrayReport } from '../synth/array.ts';
 import { TARGET_METRICS, addArea, sumAreas, zeroArea, type Area } from '../synth/area.ts';
 
 const METRICS = TARGET_METRICS.generic;
@@ -85,7 +85,9 @@ describe('array report (tiny, generic)', () => {
     // Register bits: one flip-flop per config field bit.
     const pe = presetIR('tiny').kinds.pe;
     const bits = (names: readonly string[]) => pe.fields.filter((f) => names.includes(f.name)).reduce((s, f) => s + f.width, 0);
-    expect(tiny.tiles.pe.parts.coreConfig.ffs).toBe(bits(pe.core.fields.map((f) => f.name)));
+    // The core's fields and its start group.
+    expect(configSplitOf(pe).coreFields).toEqual([...pe.core.fields.map((f) => f.name), 'group']);
+    expect(tiny.tiles.pe.parts.coreConfig.ffs).toBe(bits(configSplitOf(pe).coreFields));
     expect(tiny.tiles.pe.parts.routingConfig.ffs).toBe(bits(pe.muxes.flatMap((m) => [m.selField, ...(m.bypassField ? [m.bypassField] : [])])));
   });
 
