@@ -28,7 +28,7 @@ export function cfgDataWidth(kind: TileKind): number {
 const addressContext = () => ({ tileMsb: ADDRESS_INDEX_SHIFT - 1, indexLsb: ADDRESS_INDEX_SHIFT, tileBits: ADDRESS_INDEX_SHIFT, indexBits: 32 - ADDRESS_INDEX_SHIFT, indexMsb: 31 - ADDRESS_INDEX_SHIFT });
 type AddressContext = ReturnType<typeof addressContext>;
 
-export interface TileContext extends Base {
+export interface TileContext extends Base, GroupContext {
   readonly module: string; readonly coreModule: string; readonly kind: string; readonly kindTitle: string;
   readonly tracks: number; readonly topology: string; readonly hasMem: boolean;
   readonly trackPorts: readonly string[];
@@ -42,7 +42,6 @@ export interface TileContext extends Base {
   readonly sbOuts: readonly { name: string; side: string; track: number; bypass: string }[];
   readonly cbs: readonly { name: string; port: number; msb: number; lsb: number }[];
   readonly coreFields: readonly string[];
-  readonly groupField: string; readonly groupWidth: number; readonly groupsM1: number; readonly groups: readonly { g: number }[];
   readonly addr: AddressContext;
   readonly memAwm1: number; readonly dwm1: number; readonly w: number; readonly wm1: number; readonly cfgWm1: number;
   readonly coreInm1: number; readonly coreInDwm1: number; readonly coreOutm1: number; readonly coreOutDwm1: number;
@@ -89,12 +88,13 @@ function tileContext(ir: HardwareIR, kind: TileKind, base: Base, hasMem: boolean
 }
 
 /** The start groups (generator/tile-kind.ts START_GROUPS) as the tile and top templates use them. */
+type GroupContext = ReturnType<typeof groupContext>;
 const groupContext = () => ({
-  groupField: GROUP_FIELD, groupWidth: bitsFor(START_GROUPS), groupsM1: START_GROUPS - 1,
+  groupField: GROUP_FIELD, groupWidth: bitsFor(START_GROUPS), groupsM1: START_GROUPS - 1, groupCount: START_GROUPS,
   groups: Array.from({ length: START_GROUPS }, (_, g) => ({ g })),
 });
 
-export interface TopContext extends Base {
+export interface TopContext extends Base, GroupContext {
   readonly width: number; readonly height: number; readonly tracks: number; readonly topology: string;
   readonly peCount: number; readonly memCount: number;
   readonly dw: number; readonly dwm1: number; readonly wm1: number; readonly memAddrMsb: number;
@@ -112,7 +112,6 @@ export interface TopContext extends Base {
   readonly doneList: string;
   /** Per start group: the tiles' done_group bits it ANDs. */
   readonly groupDone: readonly { g: number; list: string }[];
-  readonly groupsM1: number; readonly groupCount: number;
   /** Verilog literal of the array-clear address. */
   readonly clearAddress: string;
 }
@@ -164,8 +163,8 @@ function topContext(ir: HardwareIR, base: Base, hasMem: (kind: string) => boolea
     io: ir.graph.io.map((p) => ({ k: p.index })),
     memTiles: tiles.filter((t) => t.hasMem).map((t) => ({ id: t.id, name: t.name })),
     doneList: tiles.map((t) => `${t.name}_done`).join(', '),
+    ...groupContext(),
     groupDone: groupContext().groups.map(({ g }) => ({ g, list: tiles.map((t) => `${t.name}_done_group[${g}]`).join(', ') })),
-    groupsM1: START_GROUPS - 1, groupCount: START_GROUPS,
     clearAddress: `32'h${CLEAR_ADDRESS.toString(16).padStart(8, '0')}`,
   };
 }

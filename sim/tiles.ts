@@ -66,27 +66,31 @@ export async function runTileBatches(
   for (let c = 0; c < m.copies; c++) for (const n of m.single.nodes) if (primDef(n.prim).rtl?.sramA === 'write') writers.add(m.placement.get(copyNodeId(n.id, c))!);
   const groups = Array.from({ length: START_GROUPS }, (_, g) => ({ g, copies: Array.from({ length: m.copies }, (_, c) => c).filter((c) => copyGroup(c) === g) }))
     .filter((x) => x.copies.length > 0);
-  const image = (i: number | undefined, c: number) => imageFor(m, i === undefined ? empty : tasks[i].inputs, c);
+  /** The image words a load of task i (undefined: an empty task) on copy c writes, given what the SRAMs hold so far. */
+  const freshWords = () => {
+    const held = new Map<number, number>();
+    return (i: number | undefined, c: number): [number, number][] =>
+      imageFor(m, i === undefined ? empty : tasks[i].inputs, c).filter(([a, w]) => {
+        if (held.get(a) === w) return false;
+        if (!writers.has(decodeAddress(a).tile)) held.set(a, w);
+        return true;
+      });
+  };
   // Two task orders, each dealt round-robin to the copies: the caller's (neighbours share operand
   // tiles: flow/tiled-run.ts orders them so, and a copy's next task then finds much of its image in
   // its SRAM still) and smallest first (the tasks of a round are alike, so a load covers about the
-  // compute it overlaps). The one the timing model below says is faster runs.
+  // compute it overlaps). With two groups the one the timing model below says is faster runs; with
+  // one nothing overlaps, and the caller's order loads the least.
   const given = tasks.map((_, i) => i);
   const smallest = [...given].sort((x, y) => tasks[x].golden.idealCycles - tasks[y].golden.idealCycles || x - y);
-  const order = estimate(given) <= estimate(smallest) ? given : smallest;
+  const order = groups.length < 2 || estimate(given) <= estimate(smallest) ? given : smallest;
 
   // Batches in the order the job waits for them (its run_group lines and dumps come in that order).
   const drained: Batch[] = [];
-  const held = new Map<number, number>();
+  const fresh = freshWords();
   job.bitstream(m.words);
   rounds(order, {
-    load: (i, c) => {
-      for (const [a, w] of image(i, c)) {
-        if (held.get(a) === w) continue;
-        job.memWrite(a, w);
-        if (!writers.has(decodeAddress(a).tile)) held.set(a, w);
-      }
-    },
+    load: (i, c) => { for (const [a, w] of fresh(i, c)) job.memWrite(a, w); },
     start: (b) => { job.startGroup(1 << b.group); },
     drain: (b) => {
       const ideal = Math.max(...b.items.map((x) => tasks[x.task].golden.idealCycles));
@@ -135,17 +139,11 @@ export async function runTileBatches(
 
   /** Cycles of an order by a model: a bus word per cycle (the held words skipped), compute = the golden bound x 1.5. */
   function estimate(ord: readonly number[]): number {
-    const heldHere = new Map<number, number>();
+    const words = freshWords();
     let host = 0;
     const doneAt = new Map<number, number>();
     rounds(ord, {
-      load: (i, c) => {
-        for (const [a, w] of image(i, c)) {
-          if (heldHere.get(a) === w) continue;
-          host++;
-          if (!writers.has(decodeAddress(a).tile)) heldHere.set(a, w);
-        }
-      },
+      load: (i, c) => { host += words(i, c).length; },
       start: (b) => { doneAt.set(b.group, host + 1.5 * Math.max(0, ...b.items.map((x) => tasks[x.task].golden.idealCycles))); },
       drain: (b) => {
         host = Math.max(host, doneAt.get(b.group) ?? 0);
@@ -154,7 +152,9 @@ export async function runTileBatches(
     });
     return host;
   }
-  const doneAfter = drained.reduce<number[]>((acc, b) => [...acc, (acc.at(-1) ?? 0) + b.items.length], []);
+  // Tasks finished after each run_group, for the progress callback.
+  const doneAfter: number[] = [];
+  for (const b of drained) doneAfter.push((doneAfter.at(-1) ?? 0) + b.items.length);
   const model = await buildModel(ir, { log: opts.log });
   const res = await runJob(model.exe, job, { onProgress: (n) => opts.progress?.(doneAfter[Math.min(n, doneAfter.length) - 1] ?? 0, tasks.length) });
   const outputs: Tensor[] = [];
